@@ -1,0 +1,174 @@
+"""Read-only access to the DuckDB warehouse, with results cached per file version.
+
+A refresh writes a new warehouse file and swaps it in with `os.replace`, so the
+file's inode and modification time identify one version of the data. Every cached
+result is keyed on that identity, and the connection is reopened when it changes.
+"""
+
+import logging
+import os
+import re
+import threading
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from etl.schema import TABLES
+
+logger = logging.getLogger(__name__)
+
+DB_PATH_ENV = "LEAD2CASH_DB"
+DEFAULT_DB_PATH = Path("data") / "lead2cash.duckdb"
+SQL_DIR = Path(__file__).parent / "sql"
+_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_INCLUDE = re.compile(r"/\*\s*include:\s*([a-z0-9_]+)\s*\*/")
+_SQL_NAME = re.compile(r"[a-z0-9_]+")
+
+
+class FileIdentity(NamedTuple):
+    """One version of the warehouse file."""
+
+    path: str
+    inode: int
+    mtime_ns: int
+
+
+class WarehouseError(Exception):
+    """The warehouse file exists but a query on it failed."""
+
+
+def db_path() -> Path:
+    """Return the warehouse path from `LEAD2CASH_DB`, relative to the current directory."""
+    return Path(os.environ.get(DB_PATH_ENV) or DEFAULT_DB_PATH)
+
+
+def file_identity(path: Path | None = None) -> FileIdentity | None:
+    """Return the identity of the warehouse file, or None when it does not exist."""
+    path = path or db_path()
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return FileIdentity(str(path.resolve()), stat.st_ino, stat.st_mtime_ns)
+
+
+def load_sql(name: str) -> str:
+    """Return the text of `dashboard/sql/<name>.sql` with its includes expanded.
+
+    A comment `/* include: other */` is replaced by the text of `other.sql` in
+    brackets, so an aggregate can run over exactly the rows of a drill-down query.
+    """
+    if not _SQL_NAME.fullmatch(name):
+        raise ValueError(f"invalid SQL file name {name!r}: use [a-z0-9_]+")
+    text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    return _INCLUDE.sub(lambda match: f"({load_sql(match.group(1))})", text)
+
+
+def bind_parameters(sql: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Return the subset of `params` that `sql` uses, because DuckDB rejects extras.
+
+    Raises KeyError naming a `$name` that the query uses but `params` lacks.
+    """
+    used = set(_PARAMETER.findall(sql))
+    missing = sorted(used - params.keys())
+    if missing:
+        raise KeyError(f"query parameters missing: {', '.join(missing)}")
+    return {name: value for name, value in params.items() if name in used}
+
+
+class _Connection:
+    """The open read-only connection and the file version it was opened on."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.identity: FileIdentity | None = None
+        self.connection: duckdb.DuckDBPyConnection | None = None
+
+    def cursor(self, identity: FileIdentity) -> duckdb.DuckDBPyConnection:
+        # A cursor per query, because DuckDB connections are not thread-safe. The
+        # previous connection is dropped, not closed: queries of other sessions may
+        # still be running on it, and DuckDB closes the file with the last cursor.
+        with self.lock:
+            if self.identity != identity or self.connection is None:
+                logger.info("open warehouse %s (inode %s)", identity.path, identity.inode)
+                self.connection = duckdb.connect(identity.path, read_only=True)
+                self.identity = identity
+            return self.connection.cursor()
+
+
+@st.cache_resource(show_spinner=False)
+def _shared_connection() -> _Connection:
+    return _Connection()
+
+
+def cursor(identity: FileIdentity) -> duckdb.DuckDBPyConnection:
+    """Return a cursor on the warehouse version `identity`, reopening it if replaced."""
+    return _shared_connection().cursor(identity)
+
+
+def _execute(identity: FileIdentity, sql: str, params: dict[str, Any]):
+    con = cursor(identity)
+    try:
+        return con.execute(sql, bind_parameters(sql, params))
+    except duckdb.Error as error:
+        raise WarehouseError(
+            f"query failed on the warehouse {identity.path}: {error}. If the file "
+            "was written by an older version, rebuild it with `lead2cash refresh "
+            "--config FILE` or `lead2cash demo`."
+        ) from error
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_frame(name: str, params: tuple, identity: FileIdentity) -> pd.DataFrame:
+    return _execute(identity, load_sql(name), dict(params)).df()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_rows(name: str, params: tuple, identity: FileIdentity) -> list[tuple]:
+    return _execute(identity, load_sql(name), dict(params)).fetchall()
+
+
+def query(identity: FileIdentity, name: str, **params: Any) -> pd.DataFrame:
+    """Run `sql/<name>.sql` with `$name` parameters and return a data frame."""
+    return _cached_frame(name, tuple(sorted(params.items())), identity)
+
+
+def query_rows(identity: FileIdentity, name: str, **params: Any) -> list[tuple]:
+    """Run `sql/<name>.sql` and return tuples, keeping DECIMAL values exact."""
+    return _cached_rows(name, tuple(sorted(params.items())), identity)
+
+
+# Row count and exact sum of one column over the rows of a drill-down query.
+ROW_TOTAL_SQL = "SELECT count(*) AS row_count, sum({column}) AS total FROM ({rows})"
+# Loaded rows of one source; the table name comes from the canonical schema.
+SOURCE_ROWS_SQL = "SELECT * FROM {table} WHERE _source = $source ORDER BY _file, _row"
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_total(name: str, column: str, params: tuple, identity: FileIdentity):
+    sql = ROW_TOTAL_SQL.format(column=column, rows=load_sql(name))
+    return _execute(identity, sql, dict(params)).fetchone()
+
+
+def query_total(identity: FileIdentity, name: str, column: str, **params: Any):
+    """Return (row count, sum of `column`) over the rows of `sql/<name>.sql`."""
+    if not _IDENTIFIER.fullmatch(column):
+        raise ValueError(f"invalid column name {column!r}: use [a-z_][a-z0-9_]*")
+    return _cached_total(name, column, tuple(sorted(params.items())), identity)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_source_rows(table: str, source: str, identity: FileIdentity):
+    sql = SOURCE_ROWS_SQL.format(table=table)
+    return _execute(identity, sql, {"source": source}).df()
+
+
+def query_source_rows(identity: FileIdentity, table: str, source: str) -> pd.DataFrame:
+    """Return the rows that source `source` loaded into the canonical table `table`."""
+    if table not in TABLES:
+        raise ValueError(f"unknown table {table!r}: expected one of {sorted(TABLES)}")
+    return _cached_source_rows(table, source, identity)

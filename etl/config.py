@@ -1,0 +1,226 @@
+"""The mapping file: settings and sources, parsed and validated once."""
+
+import dataclasses
+import datetime as dt
+import glob
+import os
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from etl.errors import ConfigError
+from etl.schema import TABLES
+
+DEFAULT_DB_PATH = Path("data") / "lead2cash.duckdb"
+FORMATS = ("csv", "xlsx", "xls", "json", "parquet")
+EXTENSIONS = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "csv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".xls": "xls",
+    ".json": "json",
+    ".jsonl": "json",
+    ".ndjson": "json",
+    ".parquet": "parquet",
+}
+SEPARATORS = (".", ",", " ", "'", "")
+ENCODINGS = ("utf-8", "latin-1", "utf-16")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Reporting settings shared by the ETL, the KPIs and the dashboard."""
+
+    reporting_currency: str = "USD"
+    """ISO code every KPI is reported in."""
+    timezone: str = "UTC"
+    """Time zone that datetimes are turned into dates in."""
+    payment_terms_days: int = 30
+    """Days from issue to due date for invoices exported without a due date."""
+    grace_days: int = 30
+    """A won deal with no invoice after this many days counts as not invoiced."""
+    tolerance_pct: Decimal = Decimal("0.01")
+    """Allowed share of difference between invoiced total and deal amount."""
+    tolerance_abs: Decimal = Decimal("1")
+    """Allowed absolute difference; the larger of the two tolerances applies."""
+    go_live: dt.date | None = None
+    """Date the CRM and accounting were connected, for before/after views."""
+    stage_probability: dict[str, Decimal] = field(default_factory=dict)
+    """Win probability per stage name, used when deals carry none."""
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """One source of the mapping file."""
+
+    name: str
+    table: str
+    paths: tuple[Path, ...]
+    format: str
+    columns: dict[str, str]
+    values: dict[str, dict[str, str]]
+    constants: dict[str, str]
+    date_format: tuple[str, ...] = ()
+    decimal: str = "."
+    thousands: str = ","
+    encoding: str = "utf-8"
+    delimiter: str | None = None
+    sheet: str | None = None
+    header_row: int = 1
+
+
+@dataclass(frozen=True)
+class Config:
+    """A parsed mapping file."""
+
+    path: Path
+    settings: Settings
+    sources: tuple[SourceSpec, ...]
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate the mapping file at `path`."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"mapping file `{path}` not found; pass --config FILE")
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from error
+
+    settings = _parse_settings(path, document.get("settings", {}))
+    entries = document.get("sources", [])
+    if not entries:
+        raise ConfigError(f"{path}: no [[sources]] listed; add one per extract file")
+    sources = tuple(_parse_source(path, i, entry) for i, entry in enumerate(entries))
+    _reject_duplicate_names(path, sources)
+    return Config(path=path, settings=settings, sources=sources)
+
+
+def _parse_settings(path: Path, raw: dict) -> Settings:
+    known = {f.name for f in dataclasses.fields(Settings)}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown setting `{unknown[0]}` in [settings]; "
+            f"known settings: {', '.join(sorted(known))}"
+        )
+    values = dict(raw)
+    try:
+        for name in ("tolerance_pct", "tolerance_abs"):
+            if name in values:
+                values[name] = Decimal(str(values[name]))
+        if "stage_probability" in values:
+            values["stage_probability"] = {
+                str(stage): Decimal(str(p))
+                for stage, p in values["stage_probability"].items()
+            }
+        if isinstance(values.get("go_live"), str):
+            values["go_live"] = dt.date.fromisoformat(values["go_live"])
+    except (ArithmeticError, ValueError) as error:
+        raise ConfigError(f"{path}: invalid value in [settings]: {error}") from error
+    return Settings(**values)
+
+
+def _parse_source(path: Path, index: int, entry: dict) -> SourceSpec:
+    table = entry.get("table")
+    where = f"{path}: source #{index + 1}"
+    if table not in TABLES:
+        raise ConfigError(
+            f"{where}: table `{table}` is not a canonical table; "
+            f"use one of {', '.join(TABLES)}"
+        )
+    where = f"{path}: source `{entry.get('name', table)}`"
+    columns = {str(k): str(v) for k, v in entry.get("columns", {}).items()}
+    constants = {str(k): str(v) for k, v in entry.get("constants", {}).items()}
+    values = {
+        str(name): {str(k): str(v) for k, v in mapping.items()}
+        for name, mapping in entry.get("values", {}).items()
+    }
+    _check_fields(where, table, [*columns, *constants, *values])
+    paths = _expand_paths(path.parent, where, entry)
+    return SourceSpec(
+        name=str(entry.get("name", table)),
+        table=table,
+        paths=paths,
+        format=_source_format(where, entry, paths),
+        columns=columns,
+        values=values,
+        constants=constants,
+        date_format=_as_tuple(entry.get("date_format", ())),
+        decimal=_separator(where, "decimal", entry.get("decimal", ".")),
+        thousands=_separator(where, "thousands", entry.get("thousands", ",")),
+        encoding=_encoding(where, entry.get("encoding", "utf-8")),
+        delimiter=entry.get("delimiter"),
+        sheet=entry.get("sheet"),
+        header_row=int(entry.get("header_row", 1)),
+    )
+
+
+def _check_fields(where: str, table: str, names: list[str]) -> None:
+    known = TABLES[table].field_names
+    for name in names:
+        if name not in known:
+            raise ConfigError(
+                f"{where}: `{name}` is not a field of `{table}`; "
+                f"fields are {', '.join(known)} (see docs/schema.md)"
+            )
+
+
+def _expand_paths(base: Path, where: str, entry: dict) -> tuple[Path, ...]:
+    if "path" not in entry:
+        raise ConfigError(f"{where}: missing `path`; give a file, folder or glob")
+    pattern = base / str(entry["path"])
+    if pattern.is_dir():
+        found = sorted(p for p in pattern.iterdir() if p.suffix.lower() in EXTENSIONS)
+    else:
+        found = sorted(Path(p) for p in glob.glob(str(pattern)))
+    if not found:
+        raise ConfigError(f"{where}: no file matches `{pattern}`; check `path`")
+    return tuple(found)
+
+
+def _source_format(where: str, entry: dict, paths: tuple[Path, ...]) -> str:
+    name = entry.get("format") or EXTENSIONS.get(paths[0].suffix.lower())
+    if name not in FORMATS:
+        raise ConfigError(
+            f"{where}: cannot tell the format of `{paths[0].name}`; "
+            f"set format to one of {', '.join(FORMATS)}"
+        )
+    return name
+
+
+def _separator(where: str, key: str, value: str) -> str:
+    if value not in SEPARATORS:
+        raise ConfigError(f"{where}: invalid {key} `{value}`; use one of . , ' or space")
+    return value
+
+
+def _encoding(where: str, value: str) -> str:
+    name = value.lower().replace("_", "-")
+    name = {"utf8": "utf-8", "latin1": "latin-1", "iso-8859-1": "latin-1"}.get(name, name)
+    if name not in ENCODINGS:
+        raise ConfigError(f"{where}: unsupported encoding `{value}`; use utf-8, latin-1 or utf-16")
+    return name
+
+
+def _as_tuple(value) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _reject_duplicate_names(path: Path, sources: tuple[SourceSpec, ...]) -> None:
+    seen: set[str] = set()
+    for source in sources:
+        if source.name in seen:
+            raise ConfigError(
+                f"{path}: two sources are named `{source.name}`; give each a unique `name`"
+            )
+        seen.add(source.name)
+
+
+def default_db_path() -> Path:
+    """Return the warehouse path from LEAD2CASH_DB, else data/lead2cash.duckdb."""
+    return Path(os.environ.get("LEAD2CASH_DB", DEFAULT_DB_PATH))

@@ -1,0 +1,197 @@
+"""Refresh the warehouse: build a new DuckDB file, then swap it in atomically.
+
+A dashboard reading the old file keeps its open handle until it reopens, and a
+refresh that fails removes its half-built file and leaves the old one as it was.
+"""
+
+import datetime as dt
+import json
+import logging
+import os
+import time
+import uuid
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from etl.config import Config, load_config
+from etl.errors import ConfigError, Lead2CashError, RefreshError
+from etl.load import RUN_TABLES_SQL, create_tables, derive, split_statements
+from etl.parse import parse_source, sql_literal
+from etl.read import read_source
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class SourceCounts:
+    """Rows read, loaded and quarantined for one source file."""
+
+    source: str
+    table: str
+    file: str
+    sha256: str
+    rows_read: int
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+
+
+@dataclass
+class RefreshResult:
+    """What one refresh did."""
+
+    run_id: str
+    db_path: Path
+    started_at: dt.datetime
+    finished_at: dt.datetime
+    files: list[SourceCounts] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """Return one line per source file: rows read = loaded + quarantined."""
+        lines = [f"refresh {self.run_id} -> {self.db_path}"]
+        for f in self.files:
+            lines.append(
+                f"  {f.source:<18} {f.table:<13} read {f.rows_read:>9,}  "
+                f"loaded {f.rows_loaded:>9,}  quarantined {f.rows_quarantined:>7,}  "
+                f"{Path(f.file).name}"
+            )
+        return "\n".join(lines)
+
+
+def refresh(config_path: Path, db_path: Path, mode: str = "full") -> RefreshResult:
+    """Load every source of the mapping file into a new warehouse at `db_path`."""
+    config = load_config(Path(config_path))
+    _check_timezone(config)
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    building = db_path.with_name(f".{db_path.name}.building-{uuid.uuid4().hex[:8]}")
+    result = RefreshResult(
+        run_id=dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6],
+        db_path=db_path,
+        started_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        finished_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+    )
+    started = time.perf_counter()
+    try:
+        _build(config, building, db_path, result, mode)
+        os.replace(building, db_path)
+    finally:
+        for leftover in (building, building.with_name(building.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+
+    logger.info(
+        "refresh %s: %d source file(s) into %s in %.2f s",
+        result.run_id, len(result.files), db_path, time.perf_counter() - started,
+    )
+    return result
+
+
+def _check_timezone(config: Config) -> None:
+    try:
+        zoneinfo.ZoneInfo(config.settings.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigError(
+            f"{config.path}: unknown timezone `{config.settings.timezone}` in "
+            "[settings]; use an IANA name such as Europe/Berlin"
+        ) from error
+
+
+def _build(config: Config, building: Path, db_path: Path, result: RefreshResult, mode: str):
+    con = duckdb.connect(str(building))
+    step = "create tables"
+    try:
+        con.execute(f"SET TimeZone = '{config.settings.timezone}'")
+        create_tables(con)
+
+        # read and parse each source in the order the mapping file lists them
+        for source in config.sources:
+            step = f"read {source.name}"
+            files = read_source(con, source)
+            step = f"parse {source.name}"
+            parse_source(con, source, config.settings)
+            result.files.extend(_count_files(con, source, files))
+
+        step = "derive"
+        derive(con, config)
+
+        step = "record run"
+        _copy_run_history(con, db_path)
+        result.finished_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        _record_run(con, config, result, mode)
+        con.execute("CHECKPOINT")
+    except Lead2CashError:
+        raise
+    except (duckdb.Error, ValueError, OSError) as error:
+        raise RefreshError(step, error) from error
+    finally:
+        con.close()
+
+
+def _count_files(con, source, files: list[dict]) -> list[SourceCounts]:
+    counts = []
+    for info in files:
+        path = str(info["path"])
+        loaded = con.execute(
+            f"SELECT count(*) FROM {source.table} WHERE _source = ? AND _file = ?",
+            [source.name, path],
+        ).fetchone()[0]
+        quarantined = con.execute(
+            "SELECT count(DISTINCT row_number) FROM quarantine WHERE source = ? AND file = ?",
+            [source.name, path],
+        ).fetchone()[0]
+        if loaded + quarantined != info["rows_read"]:
+            raise RefreshError(
+                f"count {source.name}",
+                ValueError(
+                    f"{path}: read {info['rows_read']} rows but loaded {loaded} and "
+                    f"quarantined {quarantined}; no row may be lost"
+                ),
+            )
+        counts.append(
+            SourceCounts(source.name, source.table, path, info["sha256"],
+                         info["rows_read"], loaded, quarantined)
+        )
+    return counts
+
+
+def _copy_run_history(con, db_path: Path) -> None:
+    """Carry earlier runs over from the warehouse being replaced."""
+    if not db_path.exists():
+        return
+    try:
+        con.execute(f"ATTACH {sql_literal(str(db_path))} AS previous (READ_ONLY)")
+    except duckdb.Error as error:
+        logger.warning("earlier run history in %s not readable: %s", db_path, error)
+        return
+    try:
+        names = {r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'previous'"
+        ).fetchall()}
+        for table in ("etl_runs", "etl_run_sources"):
+            if table in names:
+                con.execute(f"INSERT INTO {table} SELECT * FROM previous.{table}")
+    finally:
+        con.execute("DETACH previous")
+
+
+def _record_run(con, config: Config, result: RefreshResult, mode: str) -> None:
+    for statement in split_statements(RUN_TABLES_SQL):
+        con.execute(statement)
+    rows = {
+        table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for table in ("accounts", "leads", "deals", "activities", "invoices",
+                      "payments", "credit_notes", "returns", "fx_rates",
+                      "customers", "quarantine")
+    }
+    con.execute(
+        "INSERT INTO etl_runs VALUES (?, ?, ?, 'succeeded', ?, ?, ?)",
+        [result.run_id, result.started_at, result.finished_at, mode,
+         str(config.path.resolve()), json.dumps(rows)],
+    )
+    con.executemany(
+        "INSERT INTO etl_run_sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(result.run_id, f.source, f.table, f.file, f.sha256, f.rows_read,
+          f.rows_loaded, f.rows_quarantined) for f in result.files],
+    )

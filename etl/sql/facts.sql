@@ -1,0 +1,70 @@
+-- Payments and credit notes applied to each invoice, in the invoice's currency.
+CREATE TABLE invoice_events AS
+SELECT invoice_id, paid_on AS event_on, amount, 'payment' AS kind, payment_id AS event_id
+FROM payments
+UNION ALL
+SELECT invoice_id, issued_on, amount, 'credit_note', credit_note_id
+FROM credit_notes
+WHERE invoice_id IS NOT NULL;
+
+-- The date each invoice's balance first reached zero. Events dated before the
+-- invoice count too, because prepayments are applied when the invoice is issued.
+CREATE TABLE invoice_settlement AS
+WITH daily AS (
+    SELECT invoice_id, event_on, sum(amount) AS amount
+    FROM invoice_events
+    GROUP BY invoice_id, event_on
+),
+running AS (
+    SELECT invoice_id, event_on,
+           sum(amount) OVER (PARTITION BY invoice_id ORDER BY event_on) AS settled
+    FROM daily
+)
+SELECT i.invoice_id,
+       CASE WHEN i.total <= 0 THEN i.issued_on
+            -- greatest() skips NULLs, so an unpaid invoice is caught first
+            WHEN min(r.event_on) FILTER (WHERE r.settled >= i.total) IS NULL THEN NULL
+            ELSE greatest(min(r.event_on) FILTER (WHERE r.settled >= i.total), i.issued_on)
+       END AS paid_in_full_on,
+       count(r.event_on) AS event_days
+FROM invoices AS i
+LEFT JOIN running AS r ON r.invoice_id = i.invoice_id
+WHERE i.status <> 'void'
+GROUP BY i.invoice_id, i.total, i.issued_on;
+
+-- Reporting-currency units per unit of the invoice's currency (NULL: no rate).
+CREATE VIEW invoice_rates AS
+SELECT invoice_id,
+       CASE WHEN total = 0 THEN 1 ELSE total_rc / total END AS fx
+FROM invoices;
+
+CREATE VIEW invoice_facts AS
+SELECT i.invoice_id, i.customer_key, c.customer_name AS customer_name,
+       i.customer_name AS customer_name_exported, l.deal_id, l.method AS link_method,
+       d.owner, d.team, i.issued_on, i.due_on, i.currency, i.total, i.total_rc,
+       i.status, i.disputed,
+       CAST(round(coalesce(p.paid, 0) * r.fx, 2) AS DECIMAL(18,2)) AS paid_rc,
+       CAST(round(coalesce(cn.credited, 0) * r.fx, 2) AS DECIMAL(18,2)) AS credited_rc,
+       CASE WHEN i.status = 'paid' AND s.event_days = 0 THEN CAST(0 AS DECIMAL(18,2))
+            ELSE CAST(round(greatest(i.total - coalesce(p.paid, 0)
+                 - coalesce(cn.credited, 0), 0) * r.fx, 2) AS DECIMAL(18,2))
+       END AS balance_rc,
+       s.paid_in_full_on
+FROM invoices AS i
+JOIN invoice_settlement AS s ON s.invoice_id = i.invoice_id
+JOIN invoice_rates AS r ON r.invoice_id = i.invoice_id
+LEFT JOIN customers AS c ON c.customer_key = i.customer_key
+LEFT JOIN (SELECT invoice_id, sum(amount) AS paid FROM payments GROUP BY 1) AS p
+       ON p.invoice_id = i.invoice_id
+LEFT JOIN (SELECT invoice_id, sum(amount) AS credited FROM credit_notes GROUP BY 1) AS cn
+       ON cn.invoice_id = i.invoice_id
+LEFT JOIN deal_invoice_links AS l ON l.invoice_id = i.invoice_id
+LEFT JOIN deals AS d ON d.deal_id = l.deal_id
+WHERE i.status <> 'void';
+
+CREATE VIEW deal_facts AS
+SELECT d.*, c.customer_name AS customer,
+       coalesce(ld.created_on, d.created_on, d.engaged_on) AS first_touch_on
+FROM deals AS d
+LEFT JOIN customers AS c ON c.customer_key = d.customer_key
+LEFT JOIN leads AS ld ON ld.lead_id = d.lead_id;
