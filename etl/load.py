@@ -4,13 +4,13 @@ import json
 import logging
 import re
 import time
-from importlib import resources
 
 import duckdb
 
 from etl.config import Config, Settings
 from etl.match import build_customers
 from etl.schema import SQL_TYPES, TABLES
+from etl.sqlfiles import read_sql, run_script, split_statements
 
 logger = logging.getLogger(__name__)
 
@@ -23,34 +23,6 @@ CREATE TABLE IF NOT EXISTS etl_run_sources (
     run_id VARCHAR, source VARCHAR, table_name VARCHAR, file VARCHAR, sha256 VARCHAR,
     rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT);
 """
-
-
-def read_sql(name: str) -> str:
-    """Return the text of `etl/sql/<name>.sql`."""
-    return resources.files("etl").joinpath("sql", f"{name}.sql").read_text()
-
-
-def run_script(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> None:
-    """Run each statement of `etl/sql/<name>.sql`, binding the $names it uses."""
-    for statement in split_statements(read_sql(name)):
-        execute(con, statement, params)
-
-
-def split_statements(script: str) -> list[str]:
-    """Split an SQL script on the semicolons that end a line."""
-    lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
-    return [s.strip() for s in re.split(r";\s*$", "\n".join(lines), flags=re.M) if s.strip()]
-
-
-def execute(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None):
-    """Execute `sql`, binding only the parameters it names.
-
-    DuckDB rejects a parameter the statement does not use, so callers can pass
-    one dict of every setting to every statement.
-    """
-    names = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", sql))
-    bound = {k: v for k, v in (params or {}).items() if k in names}
-    return con.execute(sql, bound) if bound else con.execute(sql)
 
 
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -82,11 +54,11 @@ def derive(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     """Fill defaults, convert currencies, match customers, link deals and invoices."""
     params = settings_params(config.settings)
     steps = (
-        ("defaults", lambda: run_script(con, "defaults", params)),
+        ("defaults", lambda: run_script(con, "sql", "defaults", params)),
         ("convert", lambda: _convert(con, params)),
         ("customers", lambda: build_customers(con)),
-        ("links", lambda: run_script(con, "links", params)),
-        ("facts", lambda: run_script(con, "facts", params)),
+        ("links", lambda: run_script(con, "sql", "links", params)),
+        ("facts", lambda: run_script(con, "sql", "facts", params)),
         ("settings", lambda: store_settings(con, config.settings)),
     )
     for name, step in steps:
@@ -101,7 +73,7 @@ def _convert(con, params: dict) -> None:
     currency = params["reporting_currency"]
     if not re.fullmatch(r"[A-Z]{3}", currency):
         raise ValueError(f"reporting_currency `{currency}` is not a 3-letter ISO code")
-    script = read_sql("convert").replace("$reporting_currency", f"'{currency}'")
+    script = read_sql("sql", "convert").replace("$reporting_currency", f"'{currency}'")
     for statement in split_statements(script):
         con.execute(statement)
     unconverted = con.execute(
@@ -131,3 +103,11 @@ def store_settings(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
         "INSERT INTO settings VALUES (?, ?)",
         [(name, json.dumps(value)) for name, value in values.items()],
     )
+    con.execute(
+        "CREATE TABLE stage_probabilities (stage VARCHAR PRIMARY KEY, probability DECIMAL(18,8))"
+    )
+    if settings.stage_probability:
+        con.executemany(
+            "INSERT INTO stage_probabilities VALUES (lower(?), ?)",
+            list(settings.stage_probability.items()),
+        )

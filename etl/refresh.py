@@ -18,7 +18,8 @@ import duckdb
 
 from etl.config import Config, load_config
 from etl.errors import ConfigError, Lead2CashError, RefreshError
-from etl.load import RUN_TABLES_SQL, create_tables, derive, split_statements
+from etl.load import RUN_TABLES_SQL, create_tables, derive
+from etl.sqlfiles import split_statements
 from etl.parse import parse_source, sql_literal
 from etl.read import read_source
 

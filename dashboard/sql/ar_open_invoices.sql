@@ -1,15 +1,19 @@
--- Invoices with a balance on $as_of, the aging bucket of each, and $bucket to
--- keep one bucket (NULL keeps all). balance_rc sums to AR, or to one bucket.
-WITH paid AS (
-    SELECT invoice_id, sum(amount_rc) AS paid_rc
-    FROM payments
-    WHERE paid_on <= $as_of
-    GROUP BY invoice_id
+-- Invoices with a balance on $as_of and the aging bucket of each; $bucket keeps
+-- one bucket (NULL keeps all). balance_rc sums to AR, or to one bucket.
+-- Like invoice_facts, the balance is taken in the invoice's currency and
+-- converted at the invoice's rate, and a paid invoice without any payment or
+-- credit note owes nothing.
+WITH events AS (
+    SELECT invoice_id, paid_on AS event_on, amount FROM payments
+    UNION ALL
+    SELECT invoice_id, issued_on, amount FROM credit_notes WHERE invoice_id IS NOT NULL
 ),
-credited AS (
-    SELECT invoice_id, sum(amount_rc) AS credited_rc
-    FROM credit_notes
-    WHERE issued_on <= $as_of AND invoice_id IS NOT NULL
+settled AS (
+    SELECT
+        invoice_id,
+        coalesce(sum(amount) FILTER (WHERE event_on <= $as_of), 0) AS settled,
+        count(*) AS event_count
+    FROM events
     GROUP BY invoice_id
 ),
 balances AS (
@@ -18,19 +22,22 @@ balances AS (
         coalesce(c.customer_name, i.customer_name) AS customer_name,
         i.issued_on,
         i.due_on,
+        i.status,
         i.currency,
-        i.total_rc,
-        coalesce(paid.paid_rc, 0) AS paid_rc,
-        coalesce(credited.credited_rc, 0) AS credited_rc,
-        greatest(
-            i.total_rc - coalesce(paid.paid_rc, 0) - coalesce(credited.credited_rc, 0),
-            0
-        ) AS balance_rc,
+        i.total,
+        coalesce(s.settled, 0) AS settled,
+        CASE
+            WHEN i.status = 'paid' AND s.event_count IS NULL THEN 0
+            ELSE CAST(round(
+                greatest(i.total - coalesce(s.settled, 0), 0)
+                * CASE WHEN i.total = 0 THEN 1 ELSE i.total_rc / i.total END,
+                2
+            ) AS DECIMAL(18,2))
+        END AS balance_rc,
         $as_of::DATE - i.due_on AS days_past_due
     FROM invoices AS i
     LEFT JOIN customers AS c USING (customer_key)
-    LEFT JOIN paid USING (invoice_id)
-    LEFT JOIN credited USING (invoice_id)
+    LEFT JOIN settled AS s USING (invoice_id)
     WHERE i.status <> 'void' AND i.issued_on <= $as_of
 ),
 bucketed AS (

@@ -76,17 +76,22 @@ def grouped_figure(groups, group_column: str, title: str) -> go.Figure:
 
 
 def show_grouped_chart(page: context.PageContext, group_column: str, title: str):
-    """Draw the deals-by-`group_column` chart and the deals behind a clicked bar."""
-    params = {"start": page.period.start, "end": page.period.end}
+    """Draw the deals-by-`group_column` chart; return the clicked bar and the groups."""
     groups = warehouse.query(
-        page.identity, f"pipeline_by_{group_column}", stage=None, owner=None,
-        status=None, **params,
+        page.identity,
+        f"pipeline_by_{group_column}",
+        start=page.period.start,
+        end=page.period.end,
+        stage=None,
+        owner=None,
+        status=None,
     )
-    key = drilldown.show_chart(
-        grouped_figure(groups, group_column, title), key=f"pipeline_{group_column}"
-    )
-    if not key:
-        return
+    figure = grouped_figure(groups, group_column, title)
+    return drilldown.show_chart(figure, key=f"pipeline_{group_column}"), groups
+
+
+def show_group_rows(page: context.PageContext, group_column: str, key, groups):
+    """Show the deals behind the clicked bar `key` (group, status)."""
     group, status = key
     clicked = groups[(groups[group_column] == group) & (groups["status"] == status)]
     filters = {"stage": None, "owner": None, "status": status, group_column: group}
@@ -96,7 +101,8 @@ def show_grouped_chart(page: context.PageContext, group_column: str, title: str)
         "pipeline_deals",
         "amount_rc",
         clicked["value_rc"].iloc[0] if len(clicked) else None,
-        **params,
+        start=page.period.start,
+        end=page.period.end,
         **filters,
     )
 
@@ -115,16 +121,26 @@ def show_page() -> None:
     )
     show_cards(CARDS, kpis, previous)
 
-    left, right = st.columns(2)
-    with left:
-        show_grouped_chart(page, "stage", "Deal value by stage")
-    with right:
-        show_grouped_chart(page, "owner", "Deal value by owner")
+    clicks = {}
+    for column, group_column in zip(st.columns(2), ("stage", "owner")):
+        with column:
+            title = f"Deal value by {group_column}"
+            clicks[group_column] = show_grouped_chart(page, group_column, title)
+    for group_column, (key, groups) in clicks.items():
+        if key:
+            show_group_rows(page, group_column, key, groups)
+    if not any(key for key, _ in clicks.values()):
+        st.caption("Click a bar to list the deals behind it.")
 
     st.subheader("Deals in the period")
     deals = warehouse.query(
-        page.identity, "pipeline_deals", start=page.period.start,
-        end=page.period.end, stage=None, owner=None, status=None,
+        page.identity,
+        "pipeline_deals",
+        start=page.period.start,
+        end=page.period.end,
+        stage=None,
+        owner=None,
+        status=None,
     )
     drilldown.show_table(deals, "pipeline_deals", key="pipeline_deals")
 

@@ -21,7 +21,8 @@ running AS (
     FROM daily
 )
 SELECT i.invoice_id,
-       CASE WHEN i.total <= 0 THEN i.issued_on
+       CASE WHEN i.total < 0 THEN NULL
+            WHEN i.total = 0 THEN i.issued_on
             -- greatest() skips NULLs, so an unpaid invoice is caught first
             WHEN min(r.event_on) FILTER (WHERE r.settled >= i.total) IS NULL THEN NULL
             ELSE greatest(min(r.event_on) FILTER (WHERE r.settled >= i.total), i.issued_on)
@@ -49,7 +50,7 @@ SELECT i.invoice_id, i.customer_key, c.customer_name AS customer_name,
             ELSE CAST(round(greatest(i.total - coalesce(p.paid, 0)
                  - coalesce(cn.credited, 0), 0) * r.fx, 2) AS DECIMAL(18,2))
        END AS balance_rc,
-       s.paid_in_full_on
+       s.paid_in_full_on, s.event_days, r.fx
 FROM invoices AS i
 JOIN invoice_settlement AS s ON s.invoice_id = i.invoice_id
 JOIN invoice_rates AS r ON r.invoice_id = i.invoice_id
@@ -68,3 +69,32 @@ SELECT d.*, c.customer_name AS customer,
 FROM deals AS d
 LEFT JOIN customers AS c ON c.customer_key = d.customer_key
 LEFT JOIN leads AS ld ON ld.lead_id = d.lead_id;
+
+-- Open items as of a date: what each invoice issued by then still owed, with
+-- payments and credit notes dated on or before it. Paid invoices exported
+-- without any payment or settled date owe nothing.
+CREATE MACRO ar_balances(on_date) AS TABLE
+SELECT i.invoice_id, i.customer_key, i.customer_name, i.owner, i.team, i.deal_id,
+       i.issued_on, i.due_on, i.currency, i.total, i.total_rc, balance.balance_rc,
+       datediff('day', i.due_on, on_date) AS days_past_due,
+       CASE WHEN on_date <= i.due_on THEN 'current'
+            WHEN datediff('day', i.due_on, on_date) <= 30 THEN '1_30'
+            WHEN datediff('day', i.due_on, on_date) <= 60 THEN '31_60'
+            WHEN datediff('day', i.due_on, on_date) <= 90 THEN '61_90'
+            ELSE 'over_90'
+       END AS aging_bucket
+FROM invoice_facts AS i
+LEFT JOIN (
+    SELECT invoice_id, sum(amount) AS applied
+    FROM invoice_events
+    WHERE event_on <= on_date
+    GROUP BY invoice_id
+) AS e ON e.invoice_id = i.invoice_id
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN i.status = 'paid' AND i.event_days = 0 THEN CAST(0 AS DECIMAL(18,2))
+                ELSE CAST(round(greatest(i.total - coalesce(e.applied, 0), 0) * i.fx, 2)
+                          AS DECIMAL(18,2))
+           END AS balance_rc
+) AS balance
+WHERE i.issued_on <= on_date
+  AND (balance.balance_rc > 0 OR balance.balance_rc IS NULL);

@@ -1,0 +1,28 @@
+WITH {filters},
+deals_at AS (
+    SELECT d.*,
+           coalesce(d.probability, sp.probability) AS win_probability,
+           (coalesce(d.created_on, d.engaged_on) IS NULL
+               OR coalesce(d.created_on, d.engaged_on) <= $as_of)
+           AND (d.status = 'open' OR d.closed_on > $as_of) AS is_open,
+           d.status IN ('won', 'lost') AND d.closed_on BETWEEN $start AND $end AS closed_in_period,
+           datediff('day', coalesce(d.created_on, d.engaged_on), d.closed_on) AS cycle_days
+    FROM f_deals AS d
+    LEFT JOIN stage_probabilities AS sp ON sp.stage = lower(d.stage)
+)
+SELECT
+    sum(amount_rc) FILTER (WHERE is_open) AS open_value,
+    count(*) FILTER (WHERE is_open) AS open_count,
+    count(*) FILTER (WHERE is_open AND amount_rc IS NULL) AS open_without_amount,
+    sum(amount_rc * win_probability) FILTER (WHERE is_open) AS weighted_value,
+    count(*) FILTER (WHERE is_open AND amount_rc IS NOT NULL AND win_probability IS NULL)
+        AS open_without_probability,
+    count(*) FILTER (WHERE closed_in_period AND status = 'won') AS won_count,
+    count(*) FILTER (WHERE closed_in_period AND status = 'lost') AS lost_count,
+    sum(amount_rc) FILTER (WHERE closed_in_period AND status = 'won') AS won_value,
+    count(amount_rc) FILTER (WHERE closed_in_period AND status = 'won') AS won_with_amount,
+    median(cycle_days) FILTER (WHERE closed_in_period AND status = 'won') AS cycle_median,
+    avg(cycle_days) FILTER (WHERE closed_in_period AND status = 'won') AS cycle_mean,
+    quantile_cont(cycle_days, 0.9) FILTER (WHERE closed_in_period AND status = 'won') AS cycle_p90,
+    count(cycle_days) FILTER (WHERE closed_in_period AND status = 'won') AS cycle_count
+FROM deals_at

@@ -1,0 +1,37 @@
+"""Load SQL files by name and run them with named parameters."""
+
+import re
+from importlib import resources
+
+import duckdb
+
+PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def read_sql(folder: str, name: str) -> str:
+    """Return the text of `etl/<folder>/<name>.sql`."""
+    return resources.files("etl").joinpath(folder, f"{name}.sql").read_text()
+
+
+def split_statements(script: str) -> list[str]:
+    """Split an SQL script on the semicolons that end a line, dropping comment lines."""
+    lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
+    parts = re.split(r";\s*$", "\n".join(lines), flags=re.M)
+    return [part.strip() for part in parts if part.strip()]
+
+
+def execute(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None):
+    """Execute `sql`, binding only the parameters it names.
+
+    DuckDB rejects a parameter the statement does not use, so callers can pass
+    one dict of every setting to every statement.
+    """
+    names = set(PARAMETER.findall(sql))
+    bound = {k: v for k, v in (params or {}).items() if k in names}
+    return con.execute(sql, bound) if bound else con.execute(sql)
+
+
+def run_script(con: duckdb.DuckDBPyConnection, folder: str, name: str, params: dict) -> None:
+    """Run each statement of `etl/<folder>/<name>.sql` in order."""
+    for statement in split_statements(read_sql(folder, name)):
+        execute(con, statement, params)
