@@ -18,7 +18,8 @@ def _cached_kpis(start, end, identity: FileIdentity) -> dict:
     # Imported on use, so that a test can install its own `etl.kpis` module.
     compute_kpis = importlib.import_module("etl.kpis").compute_kpis
     try:
-        return compute_kpis(warehouse.cursor(identity), start=start, end=end)
+        with warehouse.connect(identity) as con:
+            return compute_kpis(con, start=start, end=end)
     except duckdb.Error as error:
         raise WarehouseError(
             f"computing the KPIs failed on the warehouse {identity.path}: {error}. "

@@ -5,11 +5,13 @@ file's inode and modification time identify one version of the data. Every cache
 result is keyed on that identity, and the connection is reopened when it changes.
 """
 
+import contextlib
 import logging
 import os
 import re
 import threading
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import duckdb
@@ -87,16 +89,14 @@ class _Connection:
         self.identity: FileIdentity | None = None
         self.connection: duckdb.DuckDBPyConnection | None = None
 
-    def cursor(self, identity: FileIdentity) -> duckdb.DuckDBPyConnection:
-        # A cursor per query, because DuckDB connections are not thread-safe. The
-        # previous connection is dropped, not closed: queries of other sessions may
-        # still be running on it, and DuckDB closes the file with the last cursor.
-        with self.lock:
-            if self.identity != identity or self.connection is None:
-                logger.info("open warehouse %s (inode %s)", identity.path, identity.inode)
-                self.connection = duckdb.connect(identity.path, read_only=True)
-                self.identity = identity
-            return self.connection.cursor()
+    def reopen(self, identity: FileIdentity) -> None:
+        # DuckDB shares one database instance per path among its open connections,
+        # so the old connection must be closed before the new file can be opened.
+        if self.connection is not None:
+            self.connection.close()
+        logger.info("open warehouse %s (inode %s)", identity.path, identity.inode)
+        self.connection = duckdb.connect(identity.path, read_only=True)
+        self.identity = identity
 
 
 @st.cache_resource(show_spinner=False)
@@ -104,15 +104,25 @@ def _shared_connection() -> _Connection:
     return _Connection()
 
 
-def cursor(identity: FileIdentity) -> duckdb.DuckDBPyConnection:
-    """Return a cursor on the warehouse version `identity`, reopening it if replaced."""
-    return _shared_connection().cursor(identity)
+@contextlib.contextmanager
+def connect(identity: FileIdentity) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a cursor on the warehouse version `identity`, reopening it if replaced.
+
+    NOTE: queries of all sessions run one at a time, because the connection can
+    only be swapped when no cursor is open on the old file.
+    """
+    shared = _shared_connection()
+    with shared.lock:
+        if shared.identity != identity or shared.connection is None:
+            shared.reopen(identity)
+        with shared.connection.cursor() as cursor:
+            yield cursor
 
 
-def _execute(identity: FileIdentity, sql: str, params: dict[str, Any]):
-    con = cursor(identity)
+def _fetch(identity: FileIdentity, sql: str, params: dict[str, Any], fetch):
     try:
-        return con.execute(sql, bind_parameters(sql, params))
+        with connect(identity) as con:
+            return fetch(con.execute(sql, bind_parameters(sql, params)))
     except duckdb.Error as error:
         raise WarehouseError(
             f"query failed on the warehouse {identity.path}: {error}. If the file "
@@ -123,12 +133,12 @@ def _execute(identity: FileIdentity, sql: str, params: dict[str, Any]):
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached_frame(name: str, params: tuple, identity: FileIdentity) -> pd.DataFrame:
-    return _execute(identity, load_sql(name), dict(params)).df()
+    return _fetch(identity, load_sql(name), dict(params), lambda result: result.df())
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached_rows(name: str, params: tuple, identity: FileIdentity) -> list[tuple]:
-    return _execute(identity, load_sql(name), dict(params)).fetchall()
+    return _fetch(identity, load_sql(name), dict(params), lambda result: result.fetchall())
 
 
 def query(identity: FileIdentity, name: str, **params: Any) -> pd.DataFrame:
@@ -151,7 +161,7 @@ _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached_total(name: str, column: str, params: tuple, identity: FileIdentity):
     sql = ROW_TOTAL_SQL.format(column=column, rows=load_sql(name))
-    return _execute(identity, sql, dict(params)).fetchone()
+    return _fetch(identity, sql, dict(params), lambda result: result.fetchone())
 
 
 def query_total(identity: FileIdentity, name: str, column: str, **params: Any):
@@ -164,7 +174,7 @@ def query_total(identity: FileIdentity, name: str, column: str, **params: Any):
 @st.cache_data(show_spinner=False, max_entries=64)
 def _cached_source_rows(table: str, source: str, identity: FileIdentity):
     sql = SOURCE_ROWS_SQL.format(table=table)
-    return _execute(identity, sql, {"source": source}).df()
+    return _fetch(identity, sql, {"source": source}, lambda result: result.df())
 
 
 def query_source_rows(identity: FileIdentity, table: str, source: str) -> pd.DataFrame:
