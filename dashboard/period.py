@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import warehouse
 from dashboard.warehouse import FileIdentity
+from etl.kpis import data_span as kpi_data_span
 
 
 class Period(NamedTuple):
@@ -34,11 +35,13 @@ def month_bounds(month: str, period: Period) -> Period:
     return Period(max(first, period.start), min(last, period.end))
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
 def data_span(identity: FileIdentity) -> Period:
-    """Return the first and last date in the warehouse, or today when it is empty."""
-    first_day, last_day = warehouse.query_rows(identity, "data_span")[0]
+    """Return the span the KPIs default to, or today alone when the data is empty."""
+    # The KPI module defines the default span, so the filter starts on the same one.
+    span = warehouse.call(identity, kpi_data_span)
     today = dt.date.today()
-    return Period(first_day or today, last_day or today)
+    return Period(*(span or (today, today)))
 
 
 def select_period(identity: FileIdentity) -> Period:

@@ -11,8 +11,8 @@ import os
 import re
 import threading
 from pathlib import Path
-from collections.abc import Iterator
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple, TypeVar
 
 import duckdb
 import pandas as pd
@@ -21,6 +21,7 @@ import streamlit as st
 from etl.schema import TABLES
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 DB_PATH_ENV = "LEAD2CASH_DB"
 DEFAULT_DB_PATH = Path("data") / "lead2cash.duckdb"
@@ -119,16 +120,24 @@ def connect(identity: FileIdentity) -> Iterator[duckdb.DuckDBPyConnection]:
             yield cursor
 
 
-def _fetch(identity: FileIdentity, sql: str, params: dict[str, Any], fetch):
+def call(identity: FileIdentity, function: Callable[..., T], **kwargs: Any) -> T:
+    """Return `function(cursor, **kwargs)`, raising WarehouseError on a DuckDB error."""
     try:
         with connect(identity) as con:
-            return fetch(con.execute(sql, bind_parameters(sql, params)))
+            return function(con, **kwargs)
     except duckdb.Error as error:
         raise WarehouseError(
-            f"query failed on the warehouse {identity.path}: {error}. If the file "
+            f"reading the warehouse {identity.path} failed: {error}. If the file "
             "was written by an older version, rebuild it with `lead2cash refresh "
             "--config FILE` or `lead2cash demo`."
         ) from error
+
+
+def _fetch(identity: FileIdentity, sql: str, params: dict[str, Any], fetch):
+    def run(con):
+        return fetch(con.execute(sql, bind_parameters(sql, params)))
+
+    return call(identity, run)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

@@ -1,45 +1,29 @@
-"""Shared fixtures: one warehouse per session and the KPI module it is read with."""
+"""Shared fixtures: the demo warehouse, built once per session by the real ETL."""
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-import kpi_stub  # noqa: E402
-from warehouse_builder import (  # noqa: E402
-    build_demo_warehouse,
-    build_tiny_warehouse,
-    has_demo_etl,
-)
+from etl.demo import generate_demo
+from etl.refresh import refresh
 
 REPO = Path(__file__).resolve().parents[2]
 APP = REPO / "dashboard" / "app.py"
 
 
+def build_demo_warehouse(directory: Path) -> Path:
+    """Generate the demo extracts in `directory` and load them with the ETL."""
+    config_path = generate_demo(directory / "demo")
+    db_path = directory / "demo.duckdb"
+    refresh(config_path, db_path)
+    return db_path
+
+
 @pytest.fixture(scope="session")
 def warehouse_path(tmp_path_factory) -> Path:
-    """The demo loaded by the real ETL when it is installed, else the tiny warehouse."""
-    directory = tmp_path_factory.mktemp("warehouse")
-    if has_demo_etl():
-        return build_demo_warehouse(directory)
-    return build_tiny_warehouse(directory / "tiny.duckdb")
-
-
-@pytest.fixture(scope="session", autouse=True)
-def kpi_module():
-    """`etl.kpis`, replaced by the stub for as long as the real module is missing."""
-    if importlib.util.find_spec("etl.kpis") is not None:
-        import etl.kpis
-
-        yield etl.kpis
-        return
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setitem(sys.modules, "etl.kpis", kpi_stub)
-        yield kpi_stub
+    """The demo warehouse, written to a temporary directory."""
+    return build_demo_warehouse(tmp_path_factory.mktemp("warehouse"))
 
 
 @pytest.fixture(scope="session")

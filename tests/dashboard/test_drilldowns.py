@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from dashboard import warehouse
-from dashboard.period import Period, month_bounds
+from dashboard.period import data_span, month_bounds
+from etl.kpis import compute_kpis
 
 CENT = Decimal("0.01")
 
@@ -18,13 +19,12 @@ def identity(warehouse_path):
 
 @pytest.fixture(scope="module")
 def period(identity):
-    first_day, last_day = warehouse.query_rows(identity, "data_span")[0]
-    return Period(first_day, last_day)
+    return data_span(identity)
 
 
 @pytest.fixture(scope="module")
-def kpis(kpi_module, con, period):
-    return kpi_module.compute_kpis(con, start=period.start, end=period.end)
+def kpis(con, period):
+    return compute_kpis(con, start=period.start, end=period.end)
 
 
 def total(identity, name, column, **params) -> Decimal:

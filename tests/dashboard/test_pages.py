@@ -6,6 +6,8 @@ import pytest
 from conftest import APP
 from streamlit.testing.v1 import AppTest
 
+from etl.kpis import compute_kpis
+
 PAGES = (
     "views/overview.py",
     "views/pipeline.py",
@@ -80,15 +82,12 @@ def test_page_metrics_caption_row_counts(app_env, page):
     assert len(counted) >= len(METRIC_LABELS[page])
 
 
-def test_sidebar_period_defaults_to_data_span(app_env, con):
+def test_sidebar_period_defaults_to_kpi_span(app_env, con):
     app = run_page(PAGES[0])
-    first_day, last_day = con.execute(
-        "SELECT min(d), max(d) FROM (SELECT created_on AS d FROM leads "
-        "UNION ALL SELECT created_on FROM deals UNION ALL SELECT closed_on FROM deals "
-        "UNION ALL SELECT issued_on FROM invoices UNION ALL SELECT paid_on FROM payments)"
-    ).fetchone()
+    period = compute_kpis(con)["period"]
+    dates = [widget.value.isoformat() for widget in app.sidebar.date_input]
 
-    assert [widget.value for widget in app.sidebar.date_input] == [first_day, last_day]
+    assert dates == [period["start"], period["end"]]
 
 
 def test_data_quality_lists_runs_and_quarantine(app_env, con):
