@@ -63,8 +63,9 @@ def days(value) -> float | None:
 
 def dso(ar_total, credit_sales, period_days: int) -> float | None:
     """Return days sales outstanding: AR / credit sales × days in the period."""
-    share = ratio(ar_total, credit_sales)
-    return None if share is None else round(share * period_days, 1)
+    if ar_total is None or not credit_sales:
+        return None
+    return round(float(Decimal(ar_total) / Decimal(credit_sales)) * period_days, 1)
 
 
 def read_settings(con: duckdb.DuckDBPyConnection) -> dict:
