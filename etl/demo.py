@@ -716,10 +716,10 @@ def _invoice_deal(rng: random.Random, deal: _Deal, treatment: str) -> list[_Invo
     if treatment == "instalments":
         return _invoice_in_instalments(rng, deal, issued_on)
     if treatment == "duplicate":
-        duplicate_on = issued_on + timedelta(days=rng.randint(1, 5))
+        # The order is posted twice on the same day under two invoice numbers.
         return [
             _Invoice(deal, issued_on, deal.amount),
-            _Invoice(deal, duplicate_on, deal.amount, is_duplicate=True),
+            _Invoice(deal, issued_on, deal.amount, is_duplicate=True),
         ]
     if treatment == "void_reissue":
         return _invoice_void_and_reissue(rng, deal, issued_on)
@@ -1009,9 +1009,11 @@ def _accounting_date(day: date) -> str:
 def _add_quarantine_rows(
     rng: random.Random, rows_by_file: dict[str, list[dict[str, str]]]
 ) -> None:
+    # Copy only rows as generated, so that each bad row carries a single fault.
+    originals = {name: list(rows) for name, rows in rows_by_file.items()}
     for file_name, column, value in QUARANTINE_FAULTS:
         rows = rows_by_file[file_name]
-        bad_row = dict(rng.choice(rows))
+        bad_row = dict(rng.choice(originals[file_name]))
         key_column = KEY_COLUMN_BY_FILE[file_name]
         bad_row[key_column] = _next_id(rows, key_column)
         bad_row[column] = value

@@ -240,6 +240,14 @@ def test_quarantine_faults_present(demo_dir):
     assert 5 <= len(QUARANTINE_FAULTS) <= 15
 
 
+def test_quarantine_rows_have_one_fault(demo_dir):
+    for export in EXPORTS:
+        faults = [(c, v) for name, c, v in QUARANTINE_FAULTS if name == export.file]
+        for row in read_rows(demo_dir, export.file):
+            matched = [fault for fault in faults if row[fault[0]] == fault[1]]
+            assert len(matched) <= 1, (export.file, row)
+
+
 def test_customer_names_differ_between_systems(demo_dir):
     crm_names = {row["Account Name"] for row in read_rows(demo_dir, "crm_accounts.csv")}
     invoices = good_rows(demo_dir, "acct_invoices.csv")
@@ -272,10 +280,10 @@ def test_invoice_ids_unique(demo_dir):
     assert len(ids) == len(set(ids))
 
 
-def test_duplicate_invoices_share_deal_and_total(demo_dir):
+def test_duplicate_invoices_share_deal_total_date(demo_dir):
     invoices = good_rows(demo_dir, "acct_invoices.csv")
     billed = Counter(
-        (row["Order Ref"], row["Total Amount"])
+        (row["Order Ref"], row["Total Amount"], row["Invoice Date"])
         for row in invoices
         if row["Order Ref"] and row["Status"] != "Void"
     )
