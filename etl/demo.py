@@ -54,7 +54,7 @@ DEALS_WEIGHT_BY_SEGMENT = {"SMB": 1, "Mid-Market": 2, "Enterprise": 3}
 
 # Customers with fixed names: (CRM name, accounting name, country, segment).
 # All but the last are spelled differently in the accounting export. The last
-# is billed in GBP, which has no exchange rate, so its amounts are unconverted.
+# is billed in GBP, for which fx_rates.csv has no rate, so it stays unconverted.
 NAMED_CUSTOMERS = (
     ("Acme Inc.", "ACME, Inc", "US", "Enterprise"),
     ("The Widget Company Ltd", "Widget Company Limited", "US", "Mid-Market"),
@@ -157,8 +157,9 @@ LAST_SPECIAL_CLOSE = date(2025, 9, 30)
 MISMATCH_FACTORS = (Decimal("0.88"), Decimal("0.95"), Decimal("1.04"), Decimal("1.15"))
 PAYMENT_BEHAVIOURS = ("on_time", "late", "partial_then_rest", "partial_open", "never")
 PAYMENT_BEHAVIOUR_WEIGHTS = (50, 27, 8, 5, 10)
-# Unpaid invoices issued in this window are more than 90 days past due at END.
-OVERDUE_WINDOW = (date(2025, 6, 1), date(2025, 9, 15))
+# Unpaid invoices issued in this window are more than 90 days past due at END,
+# on net-30 and net-45 terms alike.
+OVERDUE_WINDOW = (date(2025, 5, 15), date(2025, 8, 15))
 OVERDUE_UNPAID_COUNT = 5
 REFUNDED_OVERPAYMENT_COUNT = 2
 CREDIT_NOTE_COUNT = 10
@@ -166,8 +167,9 @@ BLANK_DUE_DATE_COUNT = 3
 
 # Extra rows that the ETL must quarantine, one per entry: (file, column, value
 # written there). "N/A" is a missing required amount, the dates do not exist
-# under %m/%d/%Y, and "" is a missing required id. Each row is a copy of a real
-# row with a fresh key, so the fault is the only thing wrong with it.
+# under %m/%d/%Y, and "" is a missing required id. Each row copies a generated
+# row and gets a fresh key unless the key is the fault, so that the fault is the
+# only thing wrong with it.
 QUARANTINE_FAULTS = (
     ("acct_invoices.csv", "Total Amount", "N/A"),
     ("acct_invoices.csv", "Invoice Date", "31/31/2024"),
