@@ -35,3 +35,12 @@ def run_script(con: duckdb.DuckDBPyConnection, folder: str, name: str, params: d
     """Run each statement of `etl/<folder>/<name>.sql` in order."""
     for statement in split_statements(read_sql(folder, name)):
         execute(con, statement, params)
+
+
+def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None):
+    """Run `sql` and return a pandas DataFrame that keeps DECIMAL values as Decimal.
+
+    DuckDB's own `.df()` turns DECIMAL into float64, which would put binary
+    floats into money columns.
+    """
+    return execute(con, sql, params).to_arrow_table().to_pandas()
