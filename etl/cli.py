@@ -210,5 +210,16 @@ def dashboard(db_path: Path | None, host: str, port: int):
     sys.exit(subprocess.call(command, env=env, cwd=cwd))
 
 
+@main.command(context_settings=CONTEXT)
+def schema():
+    """Print the canonical schema as Markdown (the text of docs/schema.md).
+
+    Example: lead2cash schema > docs/schema.md
+    """
+    from etl.schema import render_markdown
+
+    click.echo(render_markdown(), nl=False)
+
+
 if __name__ == "__main__":
     main()

@@ -60,7 +60,7 @@ TABLES: dict[str, Table] = {
         Table(
             "accounts",
             (
-                _f("account_id", note="CRM account id; defaults to the customer name"),
+                _f("account_id", note="CRM account id; generated from the row when missing"),
                 _f("customer_name", required=True, note="account or company name"),
                 _f("customer_id", note="the accounting system's id for this account"),
                 _f("segment", note="customer segment or sector"),
@@ -206,3 +206,27 @@ MONEY_FIELDS = {
     "payments": ("amount",),
     "credit_notes": ("amount",),
 }
+
+
+def render_markdown() -> str:
+    """Return docs/schema.md: every canonical table and field with its type."""
+    lines = [
+        "# Canonical schema",
+        "",
+        "Every source is mapped onto these tables (see [mapping.md](mapping.md)).",
+        "Kinds: text, date (DATE), money (DECIMAL(18,2)), rate (DECIMAL(18,8)),",
+        "boolean. A row missing a required field is quarantined with its reason.",
+        "Every table also carries `_source`, `_file` and `_row`: the source name,",
+        "the file and the record number after the header.",
+        "This page is generated from `etl/schema.py` by `lead2cash schema`.",
+    ]
+    for table in TABLES.values():
+        lines += ["", f"## {table.name}", "", table.note, ""]
+        if table.statuses:
+            lines += [f"Canonical `status` values: {', '.join(table.statuses)}.", ""]
+        lines += ["| field | kind | required | meaning |", "|---|---|---|---|"]
+        for field in table.fields:
+            required = "yes" if field.required else ""
+            key = " (key)" if field.name == table.key else ""
+            lines.append(f"| `{field.name}`{key} | {field.kind} | {required} | {field.note} |")
+    return "\n".join(lines) + "\n"
