@@ -37,7 +37,9 @@ def point_key(point: dict | None) -> tuple | None:
 
 def show_chart(fig: go.Figure, key: str) -> tuple | None:
     """Draw `fig` with point selection on and return the clicked point's key."""
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10}, clickmode="event+select")
+    fig.update_layout(
+        margin={"l": 10, "r": 10, "t": 40, "b": 10}, clickmode="event+select"
+    )
     event = st.plotly_chart(
         fig, on_select="rerun", selection_mode="points", key=key
     )
@@ -68,6 +70,15 @@ def totals_agree(total: Decimal | None, expected) -> bool:
     return abs(Decimal(str(total or 0)) - Decimal(str(expected))) < Decimal("0.005")
 
 
+def drilldown_caption(summary: warehouse.RowTotal, value_column: str) -> str:
+    """Describe a drill-down: its rows, those without a converted amount, the sum."""
+    caption = f"{format_count(summary.row_count)} rows"
+    missing = summary.row_count - summary.value_count
+    if missing:
+        caption += f" ({format_count(missing)} without an exchange rate, so not summed)"
+    return f"{caption}, {value_column} adds up to {format_money(summary.total)}"
+
+
 def show_rows(
     identity: FileIdentity,
     title: str,
@@ -82,9 +93,10 @@ def show_rows(
     appears when that sum differs from `expected`, the value of the clicked bar.
     """
     rows = warehouse.query(identity, sql_name, **params)
-    row_count, total = warehouse.query_total(identity, sql_name, value_column, **params)
+    summary = warehouse.query_total(identity, sql_name, value_column, **params)
+    total = summary.total
     st.subheader(title)
-    st.caption(f"{format_count(row_count)} rows, {value_column} adds up to {format_money(total)}")
+    st.caption(drilldown_caption(summary, value_column))
     if not totals_agree(total, expected):
         st.warning(
             f"These rows add up to {total}, but the chart shows {expected}: the KPI "

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import warehouse
-from dashboard.period import Period
+from dashboard.period import Period, data_span, previous_period
 from dashboard.warehouse import FileIdentity
 from etl.kpis import compute_kpis
 
@@ -26,3 +26,15 @@ def lookup(kpis: dict, path: str):
             return None
         value = value.get(part)
     return value
+
+
+def load_previous_kpis(identity: FileIdentity, period: Period) -> dict | None:
+    """Return the KPIs of the period before `period`, or None if it has no data.
+
+    A period before the first date of the data would make every change read as
+    growth from zero, so the cards then show no change at all.
+    """
+    previous = previous_period(period)
+    if previous.end < data_span(identity).start:
+        return None
+    return load_kpis(identity, previous)

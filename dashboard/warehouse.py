@@ -12,6 +12,7 @@ import re
 import threading
 from pathlib import Path
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any, NamedTuple, TypeVar
 
 import duckdb
@@ -37,6 +38,14 @@ class FileIdentity(NamedTuple):
     path: str
     inode: int
     mtime_ns: int
+
+
+class RowTotal(NamedTuple):
+    """Rows of a drill-down, how many have a value in the summed column, and the sum."""
+
+    row_count: int
+    value_count: int
+    total: Decimal | None
 
 
 class WarehouseError(Exception):
@@ -142,7 +151,7 @@ def _fetch(identity: FileIdentity, sql: str, params: dict[str, Any], fetch):
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached_frame(name: str, params: tuple, identity: FileIdentity) -> pd.DataFrame:
-    return _fetch(identity, load_sql(name), dict(params), lambda result: result.df())
+    return _fetch(identity, load_sql(name), dict(params), lambda result: result.df(date_as_object=True))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -160,8 +169,12 @@ def query_rows(identity: FileIdentity, name: str, **params: Any) -> list[tuple]:
     return _cached_rows(name, tuple(sorted(params.items())), identity)
 
 
-# Row count and exact sum of one column over the rows of a drill-down query.
-ROW_TOTAL_SQL = "SELECT count(*) AS row_count, sum({column}) AS total FROM ({rows})"
+# Row count, count of values and exact sum of one column over the rows of a
+# drill-down query.
+ROW_TOTAL_SQL = (
+    "SELECT count(*) AS row_count, count({column}) AS value_count, "
+    "sum({column}) AS total FROM ({rows})"
+)
 # Loaded rows of one source; the table name comes from the canonical schema.
 SOURCE_ROWS_SQL = "SELECT * FROM {table} WHERE _source = $source ORDER BY _file, _row"
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
@@ -170,11 +183,13 @@ _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached_total(name: str, column: str, params: tuple, identity: FileIdentity):
     sql = ROW_TOTAL_SQL.format(column=column, rows=load_sql(name))
-    return _fetch(identity, sql, dict(params), lambda result: result.fetchone())
+    return RowTotal(*_fetch(identity, sql, dict(params), lambda result: result.fetchone()))
 
 
-def query_total(identity: FileIdentity, name: str, column: str, **params: Any):
-    """Return (row count, sum of `column`) over the rows of `sql/<name>.sql`."""
+def query_total(
+    identity: FileIdentity, name: str, column: str, **params: Any
+) -> RowTotal:
+    """Return the row count and the sum of `column` over the rows of `sql/<name>.sql`."""
     if not _IDENTIFIER.fullmatch(column):
         raise ValueError(f"invalid column name {column!r}: use [a-z_][a-z0-9_]*")
     return _cached_total(name, column, tuple(sorted(params.items())), identity)
@@ -183,7 +198,7 @@ def query_total(identity: FileIdentity, name: str, column: str, **params: Any):
 @st.cache_data(show_spinner=False, max_entries=64)
 def _cached_source_rows(table: str, source: str, identity: FileIdentity):
     sql = SOURCE_ROWS_SQL.format(table=table)
-    return _fetch(identity, sql, {"source": source}, lambda result: result.df())
+    return _fetch(identity, sql, {"source": source}, lambda result: result.df(date_as_object=True))
 
 
 def query_source_rows(identity: FileIdentity, table: str, source: str) -> pd.DataFrame:

@@ -7,8 +7,8 @@ import streamlit as st
 
 from dashboard import context, drilldown, warehouse
 from dashboard.cards import Card, count_caption, show_cards
-from dashboard.kpis import load_kpis
-from dashboard.period import month_bounds, previous_period
+from dashboard.kpis import load_kpis, load_previous_kpis
+from dashboard.period import month_bounds
 
 CARDS = (
     Card(
@@ -162,7 +162,7 @@ def show_page() -> None:
     """Draw the Income & collections page."""
     page = context.require()
     kpis = load_kpis(page.identity, page.period)
-    previous = load_kpis(page.identity, previous_period(page.period))
+    previous = load_previous_kpis(page.identity, page.period)
 
     st.title("Income & collections")
     st.caption(

@@ -1,14 +1,12 @@
 """Overview: the headline KPIs of the period and bookings, invoicing and cash by month."""
 
-import datetime as dt
-
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import context, drilldown, warehouse
+from dashboard import context, drilldown
 from dashboard.cards import Card, count_caption, show_cards
-from dashboard.kpis import load_kpis
-from dashboard.period import month_bounds, previous_period
+from dashboard.kpis import load_kpis, load_previous_kpis, lookup
+from dashboard.period import month_bounds
 
 CARDS = (
     Card(
@@ -27,7 +25,10 @@ CARDS = (
         "Accounts receivable",
         "collections.ar_total",
         "money",
-        lambda kpis: f"{kpis['_open_invoices']:,} invoices open on {kpis['period']['as_of']}",
+        lambda kpis: (
+            f"{lookup(kpis, 'collections.ar_count') or 0:,} invoices open on "
+            f"{kpis['period']['as_of']}"
+        ),
         is_lower_better=True,
     ),
     Card(
@@ -128,22 +129,29 @@ def show_month_rows(page: context.PageContext, monthly: list[dict], key: tuple):
     )
 
 
+def period_caption(page: context.PageContext, kpis: dict, previous) -> str:
+    """Describe the period, what the changes compare with and the currency."""
+    days = page.period.days
+    if previous is None:
+        changes = f"The {days} days before hold no data, so no changes are shown."
+    else:
+        changes = f"Changes are against the {days} days before."
+    currency = kpis.get("reporting_currency") or "the reporting currency"
+    return (
+        f"{page.period.start} to {page.period.end}. {changes} AR is taken on "
+        f"{kpis['period']['as_of']}. Amounts are in {currency}."
+    )
+
+
 def show_page() -> None:
     """Draw the Overview page."""
     page = context.require()
     kpis = load_kpis(page.identity, page.period)
-    previous = load_kpis(page.identity, previous_period(page.period))
-    as_of = dt.date.fromisoformat(kpis["period"]["as_of"])
-    open_invoices, _ = warehouse.query_total(
-        page.identity, "ar_open_invoices", "balance_rc", as_of=as_of, bucket=None
-    )
+    previous = load_previous_kpis(page.identity, page.period)
 
     st.title("Overview")
-    st.caption(
-        f"{page.period.start} to {page.period.end}, changes against the "
-        f"{page.period.days} days before. AR is taken on {as_of}."
-    )
-    show_cards(CARDS, {**kpis, "_open_invoices": open_invoices}, previous)
+    st.caption(period_caption(page, kpis, previous))
+    show_cards(CARDS, kpis, previous)
 
     key = drilldown.show_chart(monthly_figure(kpis["monthly"]), key="overview_monthly")
     if key:

@@ -8,10 +8,6 @@ import pytest
 from etl.demo import generate_demo
 from etl.refresh import refresh
 
-REPO = Path(__file__).resolve().parents[2]
-APP = REPO / "dashboard" / "app.py"
-
-
 def build_demo_warehouse(directory: Path) -> Path:
     """Generate the demo extracts in `directory` and load them with the ETL."""
     config_path = generate_demo(directory / "demo")

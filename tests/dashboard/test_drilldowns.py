@@ -28,8 +28,7 @@ def kpis(con, period):
 
 
 def total(identity, name, column, **params) -> Decimal:
-    _, value = warehouse.query_total(identity, name, column, **params)
-    return Decimal(value or 0)
+    return Decimal(warehouse.query_total(identity, name, column, **params).total or 0)
 
 
 def assert_equal_to_cent(actual, expected):
@@ -46,31 +45,36 @@ def test_period_invoices_add_up_to_invoiced_total(identity, period, kpis):
     invoiced = total(
         identity, "period_invoices", "total_rc", start=period.start, end=period.end
     )
-    count, _ = warehouse.query_total(
+    summary = warehouse.query_total(
         identity, "period_invoices", "total_rc", start=period.start, end=period.end
     )
+    unconverted = summary.row_count - summary.value_count
 
     assert_equal_to_cent(invoiced, kpis["invoicing"]["invoiced_total"])
-    assert count == kpis["invoicing"]["invoice_count"]
+    assert summary.value_count == kpis["invoicing"]["invoice_count"]
+    assert unconverted == kpis["invoicing"]["unconverted_count"]
 
 
 def test_period_payments_add_up_to_cash_collected(identity, period, kpis):
     cash = total(
         identity, "period_payments", "amount_rc", start=period.start, end=period.end
     )
-    count, _ = warehouse.query_total(
+    summary = warehouse.query_total(
         identity, "period_payments", "amount_rc", start=period.start, end=period.end
     )
 
     assert_equal_to_cent(cash, kpis["collections"]["cash_collected"])
-    assert count == kpis["collections"]["payment_count"]
+    assert summary.value_count == kpis["collections"]["payment_count"]
 
 
 def test_open_invoices_add_up_to_ar_total(identity, kpis):
     as_of = dt.date.fromisoformat(kpis["period"]["as_of"])
-    ar = total(identity, "ar_open_invoices", "balance_rc", as_of=as_of, bucket=None)
+    summary = warehouse.query_total(
+        identity, "ar_open_invoices", "balance_rc", as_of=as_of, bucket=None
+    )
 
-    assert_equal_to_cent(ar, kpis["collections"]["ar_total"])
+    assert_equal_to_cent(summary.total, kpis["collections"]["ar_total"])
+    assert summary.value_count == kpis["collections"]["ar_count"]
 
 
 @pytest.mark.parametrize("bucket", ["current", "1_30", "31_60", "61_90", "over_90"])
@@ -109,22 +113,28 @@ def test_pipeline_bars_add_up_to_deal_rows(identity, period, group_column):
     assert not groups.empty
     for row in groups.itertuples():
         selected = {**filters, group_column: getattr(row, group_column)}
-        count, value = warehouse.query_total(
+        summary = warehouse.query_total(
             identity, "pipeline_deals", "amount_rc", status=row.status, **selected
         )
 
-        assert count == row.deal_count
-        assert_equal_to_cent(value or 0, Decimal(str(row.value_rc)))
+        assert summary.row_count == row.deal_count
+        assert_equal_to_cent(summary.total or 0, Decimal(str(row.value_rc)))
 
 
 def test_open_pipeline_deals_add_up_to_open_value(identity, period, kpis):
-    count, value = warehouse.query_total(
-        identity, "pipeline_deals", "amount_rc", start=period.start, end=period.end,
-        stage=None, owner=None, status="open",
+    summary = warehouse.query_total(
+        identity,
+        "pipeline_deals",
+        "amount_rc",
+        start=period.start,
+        end=period.end,
+        stage=None,
+        owner=None,
+        status="open",
     )
 
-    assert count == kpis["pipeline"]["open_count"]
-    assert_equal_to_cent(value or 0, kpis["pipeline"]["open_value"])
+    assert summary.value_count == kpis["pipeline"]["open_count"]
+    assert_equal_to_cent(summary.total or 0, kpis["pipeline"]["open_value"])
 
 
 def test_quarantine_rows_match_run_counts(identity, con):

@@ -1,13 +1,14 @@
 """Every page through Streamlit's AppTest, with and without a warehouse."""
 
 import re
+from pathlib import Path
 
 import pytest
-from conftest import APP
 from streamlit.testing.v1 import AppTest
 
 from etl.kpis import compute_kpis
 
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 PAGES = (
     "views/overview.py",
     "views/pipeline.py",
