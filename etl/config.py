@@ -4,9 +4,11 @@ import dataclasses
 import datetime as dt
 import glob
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from importlib import resources
 from pathlib import Path
 
 from etl.errors import ConfigError
@@ -70,6 +72,21 @@ class SourceSpec:
     delimiter: str | None = None
     sheet: str | None = None
     header_row: int = 1
+    url: str | None = None
+    """SQLAlchemy URL of a database source; `${VAR}` is read from the environment."""
+    query: str | None = None
+    db_table: str | None = None
+    preset: str | None = None
+
+    @property
+    def origin(self) -> str:
+        """Name the file or database the rows come from, without any password."""
+        if self.url:
+            from sqlalchemy.engine import make_url
+
+            shown = make_url(self.url).render_as_string(hide_password=True)
+            return f"{shown} ({self.query or self.db_table})"
+        return str(self.paths[0])
 
 
 @dataclass(frozen=True)
@@ -126,8 +143,10 @@ def _parse_settings(path: Path, raw: dict) -> Settings:
 
 
 def _parse_source(path: Path, index: int, entry: dict) -> SourceSpec:
-    table = entry.get("table")
     where = f"{path}: source #{index + 1}"
+    if "preset" in entry:
+        entry = apply_preset(where, entry)
+    table = entry.get("table")
     if table not in TABLES:
         raise ConfigError(
             f"{where}: table `{table}` is not a canonical table; "
@@ -141,12 +160,17 @@ def _parse_source(path: Path, index: int, entry: dict) -> SourceSpec:
         for name, mapping in entry.get("values", {}).items()
     }
     _check_fields(where, table, [*columns, *constants, *values])
-    paths = _expand_paths(path.parent, where, entry)
+    if "url" in entry:
+        paths, source_format = (), "sql"
+        _check_database_entry(where, entry)
+    else:
+        paths = _expand_paths(path.parent, where, entry)
+        source_format = _source_format(where, entry, paths)
     return SourceSpec(
         name=str(entry.get("name", table)),
         table=table,
         paths=paths,
-        format=_source_format(where, entry, paths),
+        format=source_format,
         columns=columns,
         values=values,
         constants=constants,
@@ -157,7 +181,58 @@ def _parse_source(path: Path, index: int, entry: dict) -> SourceSpec:
         delimiter=entry.get("delimiter"),
         sheet=entry.get("sheet"),
         header_row=int(entry.get("header_row", 1)),
+        url=_expand_environment(where, entry["url"]) if "url" in entry else None,
+        query=entry.get("query"),
+        db_table=entry.get("db_table"),
+        preset=entry.get("preset"),
     )
+
+
+def _check_database_entry(where: str, entry: dict) -> None:
+    if bool(entry.get("query")) == bool(entry.get("db_table")):
+        raise ConfigError(
+            f"{where}: a database source needs exactly one of `query` or `db_table`"
+        )
+
+
+def _expand_environment(where: str, text: str) -> str:
+    def lookup(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in os.environ:
+            raise ConfigError(
+                f"{where}: environment variable `{name}` used in `url` is not set"
+            )
+        return os.environ[name]
+
+    return re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", lookup, text)
+
+
+def preset_names() -> list[str]:
+    """Return the names of the shipped vendor presets."""
+    folder = resources.files("etl").joinpath("presets")
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def apply_preset(where: str, entry: dict) -> dict:
+    """Merge a vendor preset under `entry`; the entry's own keys win."""
+    name = str(entry["preset"])
+    if name not in preset_names():
+        raise ConfigError(
+            f"{where}: unknown preset `{name}`; shipped presets: {', '.join(preset_names())}"
+        )
+    text = resources.files("etl").joinpath("presets", f"{name}.toml").read_text("utf-8")
+    merged = tomllib.loads(text)
+    merged.pop("about", None)
+    for key, value in entry.items():
+        if key in ("columns", "constants"):
+            merged[key] = {**merged.get(key, {}), **value}
+        elif key == "values":
+            values = merged.setdefault("values", {})
+            for field_name, mapping in value.items():
+                values[field_name] = {**values.get(field_name, {}), **mapping}
+        else:
+            merged[key] = value
+    return merged
 
 
 def _check_fields(where: str, table: str, names: list[str]) -> None:

@@ -64,7 +64,7 @@ class FieldParser:
             if header.strip().lower() == wanted.strip().lower():
                 return header
         raise SourceError(
-            f"{self.source.paths[0]}: column `{wanted}` (mapped to "
+            f"{self.source.origin}: column `{wanted}` (mapped to "
             f"`{self.source.table}.{field.name}`) not found; the file has "
             f"{', '.join(self.headers)}. Fix [sources.columns] in the mapping file."
         )
@@ -234,7 +234,7 @@ def check_date_formats(con, source: SourceSpec, parser: FieldParser) -> None:
         ).fetchone()
         if example:
             raise AmbiguousDateError(
-                f"{source.paths[0]}: column `{column}` ({source.table}.{field.name}) "
+                f"{source.origin}: column `{column}` ({source.table}.{field.name}) "
                 f"holds dates such as `{example[0]}` (row {example[1]}) that can be "
                 "read day-first or month-first. Add "
                 f'date_format = "{_suggest_format(con, source, column, example[0])}" '
