@@ -139,16 +139,17 @@ def kpi_table(name: str, warehouse: Warehouse) -> str:
         warehouse.result.summary(),
         f"  period {warehouse.kpis['period']}",
     ]
-    for section in (
+    sections = (
         "pipeline",
         "invoicing",
         "collections",
         "lead_to_payment_days",
         "order_error_rate",
-    ):
-        for key, value in flatten(warehouse.kpis[section]):
-            if value is not None and ".by_event." not in f".{key}.":
-                lines.append(f"  {section}.{key:<38} {value}")
+    )
+    for section in sections:
+        for key, value in flatten(warehouse.kpis[section], f"{section}."):
+            if value is not None and ".by_event." not in key:
+                lines.append(f"  {key:<48} {value}")
     return "\n".join(lines)
 
 
@@ -743,7 +744,7 @@ def test_olist_kpi_table(olist, olist_leads, olist_deals):
     table = kpi_table("Olist marketing funnel", olist)
     print(table)
     # lead to won is reported only for cycles paid in full, which Olist has none of
-    print(f"  pandas lead_to_won_days (not a KPI here)    {days_stats(lead_to_won)}")
+    print(f"  {'lead_to_won_days from pandas (no KPI)':<48} {days_stats(lead_to_won)}")
 
     assert "pipeline.won_count" in table
 
@@ -753,7 +754,7 @@ def test_olist_kpi_table(olist, olist_leads, olist_deals):
 
 @pytest.fixture(scope="module")
 def superstore_orders(tmp_path_factory):
-    """The Orders sheet refreshed on its own, because the full mapping fails."""
+    """The Orders sheet refreshed alone: a second Excel source in one mapping fails."""
     require_data(SUPERSTORE_XLS)
     directory = tmp_path_factory.mktemp("superstore")
     config_path = single_source_mapping(
