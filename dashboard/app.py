@@ -1,4 +1,4 @@
-"""lead2cash dashboard: `streamlit run dashboard/app.py`, warehouse from LEAD2CASH_DB."""
+"""lead2cash dashboard: `streamlit run dashboard/app.py`, warehouse in LEAD2CASH_DB."""
 
 import logging
 
@@ -22,7 +22,9 @@ PAGES = (
 
 def main() -> None:
     """Pick the page, draw the period filter and run the page."""
-    st.set_page_config(page_title="lead2cash", page_icon=":material/monitoring:", layout="wide")
+    st.set_page_config(
+        page_title="lead2cash", page_icon=":material/monitoring:", layout="wide"
+    )
     page = st.navigation(list(PAGES))
 
     try:

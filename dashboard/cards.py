@@ -24,7 +24,7 @@ def _count(kpis: dict, path: str) -> str:
 
 
 def show_card(card: Card, kpis: dict, previous: dict | None) -> None:
-    """Draw one card; the change is against `previous`, the KPIs of the period before."""
+    """Draw one card, with its change against `previous`, the KPIs before."""
     value = lookup(kpis, card.path)
     previous_value = lookup(previous, card.path) if previous else None
     st.metric(

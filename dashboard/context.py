@@ -1,4 +1,4 @@
-"""What every page needs: the warehouse version and the period chosen in the sidebar."""
+"""Page context: the warehouse version and the period chosen in the sidebar."""
 
 from typing import NamedTuple
 

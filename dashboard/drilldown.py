@@ -11,7 +11,7 @@ from dashboard import warehouse
 from dashboard.format import format_count, format_money
 from dashboard.warehouse import FileIdentity
 
-# Plotly's bar and line colours, in the order of the theme's palette.
+# Colours of the chart series, the theme's primary colour first.
 SERIES_COLOURS = ("#1f4e79", "#e07b39", "#3a9d5d", "#8e5ea2", "#c94f4f")
 
 

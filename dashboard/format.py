@@ -50,6 +50,4 @@ def format_change(kind: str, current, previous) -> str | None:
         return f"{change * 100:+.1f} pp"
     if kind == "days":
         return f"{change:+,.1f} days"
-    if kind == "count":
-        return f"{change:+,.0f}"
     return f"{change:+,.0f}"

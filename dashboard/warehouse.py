@@ -53,7 +53,7 @@ class WarehouseError(Exception):
 
 
 def db_path() -> Path:
-    """Return the warehouse path from `LEAD2CASH_DB`, relative to the current directory."""
+    """Return the warehouse path: `LEAD2CASH_DB`, else the default under the cwd."""
     return Path(os.environ.get(DB_PATH_ENV) or DEFAULT_DB_PATH)
 
 
@@ -149,14 +149,27 @@ def _fetch(identity: FileIdentity, sql: str, params: dict[str, Any], fetch):
     return call(identity, run)
 
 
+def _to_frame(result) -> pd.DataFrame:
+    # Dates stay `datetime.date`, so tables and CSV files show no midnight time.
+    return result.df(date_as_object=True)
+
+
+def _to_tuples(result) -> list[tuple]:
+    return result.fetchall()
+
+
+def _to_first_row(result) -> tuple:
+    return result.fetchone()
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached_frame(name: str, params: tuple, identity: FileIdentity) -> pd.DataFrame:
-    return _fetch(identity, load_sql(name), dict(params), lambda result: result.df(date_as_object=True))
+    return _fetch(identity, load_sql(name), dict(params), _to_frame)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached_rows(name: str, params: tuple, identity: FileIdentity) -> list[tuple]:
-    return _fetch(identity, load_sql(name), dict(params), lambda result: result.fetchall())
+    return _fetch(identity, load_sql(name), dict(params), _to_tuples)
 
 
 def query(identity: FileIdentity, name: str, **params: Any) -> pd.DataFrame:
@@ -183,13 +196,13 @@ _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached_total(name: str, column: str, params: tuple, identity: FileIdentity):
     sql = ROW_TOTAL_SQL.format(column=column, rows=load_sql(name))
-    return RowTotal(*_fetch(identity, sql, dict(params), lambda result: result.fetchone()))
+    return RowTotal(*_fetch(identity, sql, dict(params), _to_first_row))
 
 
 def query_total(
     identity: FileIdentity, name: str, column: str, **params: Any
 ) -> RowTotal:
-    """Return the row count and the sum of `column` over the rows of `sql/<name>.sql`."""
+    """Return the row count and sum of `column` over the rows of `sql/<name>.sql`."""
     if not _IDENTIFIER.fullmatch(column):
         raise ValueError(f"invalid column name {column!r}: use [a-z_][a-z0-9_]*")
     return _cached_total(name, column, tuple(sorted(params.items())), identity)
@@ -198,7 +211,7 @@ def query_total(
 @st.cache_data(show_spinner=False, max_entries=64)
 def _cached_source_rows(table: str, source: str, identity: FileIdentity):
     sql = SOURCE_ROWS_SQL.format(table=table)
-    return _fetch(identity, sql, {"source": source}, lambda result: result.df(date_as_object=True))
+    return _fetch(identity, sql, {"source": source}, _to_frame)
 
 
 def query_source_rows(identity: FileIdentity, table: str, source: str) -> pd.DataFrame:

@@ -21,7 +21,7 @@ CARDS = (
         "Credit notes",
         "invoicing.credit_note_total",
         "money",
-        count_caption("against {} invoices issued", "invoicing.invoice_count"),
+        count_caption("{} credit notes issued", "invoicing.credit_note_count"),
         is_lower_better=True,
     ),
     Card(

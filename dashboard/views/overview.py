@@ -1,4 +1,4 @@
-"""Overview: the headline KPIs of the period and bookings, invoicing and cash by month."""
+"""Overview: the headline KPIs and bookings, invoicing and cash per month."""
 
 import plotly.graph_objects as go
 import streamlit as st

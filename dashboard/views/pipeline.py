@@ -48,13 +48,14 @@ CARDS = (
         is_lower_better=True,
     ),
 )
-STATUSES = ("open", "won", "lost")
+# Deal statuses in stacking order, each with its bar colour.
+STATUS_COLOURS = {"open": "#1f4e79", "won": "#3a9d5d", "lost": "#b8bec6"}
 
 
 def grouped_figure(groups, group_column: str, title: str) -> go.Figure:
     """Build bars of deal value per group, stacked by deal status."""
     fig = go.Figure()
-    for status, colour in zip(STATUSES, drilldown.SERIES_COLOURS):
+    for status, colour in STATUS_COLOURS.items():
         rows = groups[groups["status"] == status]
         fig.add_bar(
             x=rows[group_column],
@@ -68,7 +69,10 @@ def grouped_figure(groups, group_column: str, title: str) -> go.Figure:
             + "</extra>",
         )
     fig.update_layout(
-        title=title, barmode="stack", xaxis={"type": "category"}, uniformtext_mode="hide"
+        title=title,
+        barmode="stack",
+        xaxis={"type": "category"},
+        uniformtext_mode="hide",
     )
     fig.update_traces(textposition="none")
     return fig

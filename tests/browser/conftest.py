@@ -35,7 +35,7 @@ def free_port() -> int:
 
 
 def wait_until_healthy(url: str, server: subprocess.Popen) -> None:
-    """Poll Streamlit's health endpoint until it answers, the server exits or time runs out."""
+    """Poll Streamlit's health endpoint until it returns 200 or the server exits."""
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -46,7 +46,10 @@ def wait_until_healthy(url: str, server: subprocess.Popen) -> None:
                     return
         except OSError:
             time.sleep(0.3)
-    raise TimeoutError(f"streamlit did not answer on {url} within {STARTUP_TIMEOUT_S} s")
+    raise TimeoutError(
+        f"streamlit did not respond on {url} within {STARTUP_TIMEOUT_S} s; "
+        "its output is in the pytest tmp dir, in server*/streamlit.log"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,9 @@ def page(browser):
 
 def open_page(page, url: str):
     page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=RENDER_TIMEOUT_MS)
+    page.wait_for_selector(
+        '[data-testid="stMainBlockContainer"] h1', timeout=RENDER_TIMEOUT_MS
+    )
     # Streamlit shows a running indicator until the script run is done.
     page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached",
                            timeout=RENDER_TIMEOUT_MS)

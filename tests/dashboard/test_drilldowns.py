@@ -35,13 +35,13 @@ def assert_equal_to_cent(actual, expected):
     assert abs(Decimal(actual) - Decimal(expected or 0)) < CENT, (actual, expected)
 
 
-def test_won_deals_add_up_to_won_value(identity, period, kpis):
+def test_won_deals_sum_to_won_value(identity, period, kpis):
     won = total(identity, "won_deals", "amount_rc", start=period.start, end=period.end)
 
     assert_equal_to_cent(won, kpis["pipeline"]["won_value"])
 
 
-def test_period_invoices_add_up_to_invoiced_total(identity, period, kpis):
+def test_invoice_rows_sum_to_invoiced_total(identity, period, kpis):
     invoiced = total(
         identity, "period_invoices", "total_rc", start=period.start, end=period.end
     )
@@ -55,7 +55,7 @@ def test_period_invoices_add_up_to_invoiced_total(identity, period, kpis):
     assert unconverted == kpis["invoicing"]["unconverted_count"]
 
 
-def test_period_payments_add_up_to_cash_collected(identity, period, kpis):
+def test_payment_rows_sum_to_cash(identity, period, kpis):
     cash = total(
         identity, "period_payments", "amount_rc", start=period.start, end=period.end
     )
@@ -67,7 +67,7 @@ def test_period_payments_add_up_to_cash_collected(identity, period, kpis):
     assert summary.value_count == kpis["collections"]["payment_count"]
 
 
-def test_open_invoices_add_up_to_ar_total(identity, kpis):
+def test_open_invoices_sum_to_ar(identity, kpis):
     as_of = dt.date.fromisoformat(kpis["period"]["as_of"])
     summary = warehouse.query_total(
         identity, "ar_open_invoices", "balance_rc", as_of=as_of, bucket=None
@@ -78,9 +78,11 @@ def test_open_invoices_add_up_to_ar_total(identity, kpis):
 
 
 @pytest.mark.parametrize("bucket", ["current", "1_30", "31_60", "61_90", "over_90"])
-def test_open_invoices_add_up_to_aging_bucket(identity, kpis, bucket):
+def test_open_invoices_sum_to_bucket(identity, kpis, bucket):
     as_of = dt.date.fromisoformat(kpis["period"]["as_of"])
-    value = total(identity, "ar_open_invoices", "balance_rc", as_of=as_of, bucket=bucket)
+    value = total(
+        identity, "ar_open_invoices", "balance_rc", as_of=as_of, bucket=bucket
+    )
 
     assert_equal_to_cent(value, kpis["collections"]["ar_aging"][bucket])
 
@@ -93,7 +95,7 @@ def test_open_invoices_add_up_to_aging_bucket(identity, kpis, bucket):
         ("cash_collected", "period_payments", "amount_rc"),
     ],
 )
-def test_month_rows_add_up_to_monthly_value(identity, period, kpis, field, sql_name,
+def test_month_rows_sum_to_monthly_value(identity, period, kpis, field, sql_name,
                                             column):
     assert kpis["monthly"], "the KPI object has no months"
     for month in kpis["monthly"]:
@@ -104,7 +106,7 @@ def test_month_rows_add_up_to_monthly_value(identity, period, kpis, field, sql_n
 
 
 @pytest.mark.parametrize("group_column", ["stage", "owner"])
-def test_pipeline_bars_add_up_to_deal_rows(identity, period, group_column):
+def test_pipeline_bars_sum_to_deals(identity, period, group_column):
     filters = {"start": period.start, "end": period.end, "stage": None, "owner": None}
     groups = warehouse.query(
         identity, f"pipeline_by_{group_column}", status=None, **filters
@@ -121,7 +123,7 @@ def test_pipeline_bars_add_up_to_deal_rows(identity, period, group_column):
         assert_equal_to_cent(summary.total or 0, Decimal(str(row.value_rc)))
 
 
-def test_open_pipeline_deals_add_up_to_open_value(identity, period, kpis):
+def test_open_deals_sum_to_open_value(identity, period, kpis):
     summary = warehouse.query_total(
         identity,
         "pipeline_deals",

@@ -16,7 +16,10 @@ D = dt.date
     "period, expected",
     [
         (Period(D(2024, 3, 1), D(2024, 3, 31)), Period(D(2024, 1, 30), D(2024, 2, 29))),
-        (Period(D(2024, 1, 1), D(2024, 1, 1)), Period(D(2023, 12, 31), D(2023, 12, 31))),
+        (
+            Period(D(2024, 1, 1), D(2024, 1, 1)),
+            Period(D(2023, 12, 31), D(2023, 12, 31)),
+        ),
     ],
 )
 def test_previous_period_same_length(period, expected):
@@ -68,7 +71,8 @@ def test_format_change(kind, current, previous, expected):
 
 
 def test_point_key_reads_customdata():
-    event = {"selection": {"points": [{"x": "2024-03-01", "customdata": ["won", "2024-03"]}]}}
+    point = {"x": "2024-03-01", "customdata": ["won", "2024-03"]}
+    event = {"selection": {"points": [point]}}
 
     assert drilldown.point_key(drilldown.clicked_point(event)) == ("won", "2024-03")
 
