@@ -76,7 +76,7 @@ def read_settings(con: duckdb.DuckDBPyConnection) -> dict:
 
 def data_span(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date] | None:
     """Return the first and last date of any deal, invoice or payment."""
-    row = con.execute(read_sql("kpi_sql", "span")).fetchone()
+    row = con.execute(read_sql("kpi_sql", "span")).fetchall()[0]
     return None if row[0] is None else (row[0], row[1])
 
 
@@ -98,7 +98,7 @@ def fetch_one(con, name: str, filters: KpiFilters, settings: dict) -> dict:
     """Run a one-row KPI query and return it as a dict."""
     result = query(con, name, filters, settings)
     columns = [d[0] for d in result.description]
-    return dict(zip(columns, result.fetchone()))
+    return dict(zip(columns, result.fetchall()[0]))
 
 
 def compute_kpis(
@@ -196,7 +196,7 @@ def collection_kpis(con, filters, settings, invoicing: dict, period_days: int) -
             for bucket in ("current", "1_30", "31_60", "61_90", "over_90")
         },
         "dso": dso(row["ar_end"], sales, period_days),
-        "cei": _percent(ratio(row["ar_start"] + sales - row["ar_end"], cei_base)),
+        "cei": percent(row["ar_start"] + sales - row["ar_end"], cei_base),
         "on_time_rate": None if row["on_time_rate"] is None else round(row["on_time_rate"], 4),
         "days_to_pay": {
             "median": days(row["days_to_pay_median"]),
@@ -272,8 +272,11 @@ def _divide(numerator, denominator):
     return Decimal(numerator) / Decimal(denominator)
 
 
-def _percent(share: float | None) -> float | None:
-    return None if share is None else round(share * 100, 1)
+def percent(numerator, denominator) -> float | None:
+    """Return numerator / denominator × 100 to one decimal, or None without a denominator."""
+    if numerator is None or not denominator:
+        return None
+    return round(float(Decimal(numerator) * 100 / Decimal(denominator)), 1)
 
 
 def to_json(kpis: dict) -> str:

@@ -78,7 +78,7 @@ def _convert(con, params: dict) -> None:
         con.execute(statement)
     unconverted = con.execute(
         "SELECT count(*) FROM invoices WHERE total_rc IS NULL AND total IS NOT NULL"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if unconverted:
         logger.warning(
             "%d invoice(s) have no exchange rate into %s and are left out of totals",

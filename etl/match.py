@@ -3,17 +3,26 @@
 Customer names are few compared with rows, so they are fetched once, matched
 in Python, and written back as a `customers` dimension and an alias table that
 every fact table joins to through `customer_key`.
+
+Order of evidence: the same source id, an explicit cross-reference (a CRM
+account that names its accounting customer id), equal normalized names, then
+fuzzy names. A user's overrides file accepts or rejects pairs, and later
+refreshes honour it.
 """
 
+import csv
 import hashlib
 import logging
 import re
 import time
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
+
+from etl.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 
@@ -21,8 +30,11 @@ LEGAL_SUFFIXES = frozenset(
     "inc incorporated corp corporation co ltd limited llc llp lp plc gmbh mbh ag kg "
     "sa sas sarl bv nv srl spa oy ab as aps pty pvt kk se sl".split()
 )
+TRANSLITERATIONS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss",
+                                  "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 AUTO_MATCH_SCORE = 95.0
 REVIEW_SCORE = 85.0
+FUZZY_BLOCK_ROWS = 2000
 
 # Tables that name a customer, the system they come from and their id column.
 NAME_SOURCES = (
@@ -39,14 +51,14 @@ def normalize_name(name: str) -> str:
     """Reduce a company name to a comparable form.
 
     Case, accents, punctuation, a leading "The" and trailing legal suffixes
-    (Inc, Ltd, GmbH, LLC, ...) are dropped: "The Widget Company Ltd" becomes
-    "widget company".
+    (Inc, Ltd, GmbH, LLC, ...) are dropped, and German umlauts are spelled out:
+    "The Widget Company Ltd" becomes "widget company", "Müller" "mueller".
     """
-    text = unicodedata.normalize("NFKD", name)
+    text = unicodedata.normalize("NFKD", name.translate(TRANSLITERATIONS))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = text.replace("&", " and ")
     words = re.sub(r"[^a-z0-9]+", " ", text).split()
-    if words[:1] == ["the"]:
+    if words[:1] == ["the"] and len(words) > 1:
         words = words[1:]
     while len(words) > 1 and words[-1] in LEGAL_SUFFIXES:
         words = words[:-1]
@@ -62,9 +74,47 @@ class Alias:
     source_id: str | None
     name: str
     normalized: str
+    has_name: bool = True
     method: str = "exact_name"
     score: float = 100.0
     customer_key: str = ""
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Pairs of names a user accepted as one customer or rejected as two."""
+
+    accepted: frozenset[tuple[str, str]] = frozenset()
+    rejected: frozenset[tuple[str, str]] = frozenset()
+
+    def is_rejected(self, left: str, right: str) -> bool:
+        """Return True when the user said these normalized names are two customers."""
+        return _pair(left, right) in self.rejected
+
+
+def _pair(left: str, right: str) -> tuple[str, str]:
+    return (left, right) if left <= right else (right, left)
+
+
+def load_overrides(path: Path | None) -> Overrides:
+    """Read an overrides CSV with columns name_a, name_b, decision (accept/reject)."""
+    if path is None:
+        return Overrides()
+    if not path.is_file():
+        raise ConfigError(f"customer overrides file `{path}` not found; check "
+                          "`customer_overrides` in [settings]")
+    accepted, rejected = set(), set()
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            decision = (row.get("decision") or "").strip().lower()
+            if decision not in ("accept", "reject"):
+                raise ConfigError(
+                    f"{path}: row {line}: decision `{decision}` is invalid; "
+                    "use accept or reject"
+                )
+            pair = _pair(normalize_name(row["name_a"]), normalize_name(row["name_b"]))
+            (accepted if decision == "accept" else rejected).add(pair)
+    return Overrides(frozenset(accepted), frozenset(rejected))
 
 
 class _Clusters:
@@ -101,32 +151,50 @@ def fetch_aliases(con: duckdb.DuckDBPyConnection) -> list[Alias]:
             f"WHERE customer_name IS NOT NULL OR {id_sql} IS NOT NULL"
         ).fetchall()
         for source_id, name in rows:
-            shown = name or source_id
-            aliases.append(
-                Alias(system, table, source_id, shown, normalize_name(shown) or shown.lower())
-            )
+            aliases.append(make_alias(system, table, source_id, name))
     return aliases
 
 
-def cluster_aliases(aliases: list[Alias], account_links: dict[str, str]) -> list[tuple]:
-    """Group aliases into customers; return review pairs below the auto-match score.
+def make_alias(system: str, table: str, source_id: str | None, name: str | None) -> Alias:
+    """Build an alias; a row with only an id is matched by that id, never by name."""
+    if name:
+        return Alias(system, table, source_id, name, normalize_name(name) or name.lower())
+    return Alias(system, table, source_id, source_id, f"id:{system}:{source_id}",
+                 has_name=False, method="source_id")
+
+
+def cluster_aliases(
+    aliases: list[Alias],
+    account_links: dict[str, str] | None = None,
+    overrides: Overrides = Overrides(),
+) -> list[tuple]:
+    """Group aliases into customers and set each alias's customer_key.
 
     `account_links` maps an accounting customer id to the CRM account name it
-    is cross-referenced to.
+    is cross-referenced to. Returns the name pairs left for review.
     """
     clusters = _Clusters()
     for alias in aliases:
         clusters.find(alias.normalized)
-    _link_by_ids(aliases, account_links, clusters)
-    review = _link_by_fuzzy_names(aliases, clusters)
+    _link_by_ids(aliases, account_links or {}, clusters)
+    for left, right in overrides.accepted:
+        clusters.union(left, right)
+        _mark(aliases, (left, right), "override", 100.0)
+    review = _link_by_fuzzy_names(aliases, clusters, overrides)
     for alias in aliases:
         alias.customer_key = customer_key(clusters.find(alias.normalized))
     return review
 
 
+def _mark(aliases, names, method: str, score: float) -> None:
+    for alias in aliases:
+        if alias.normalized in names and alias.method == "exact_name":
+            alias.method, alias.score = method, score
+
+
 def _link_by_ids(aliases, account_links, clusters) -> None:
     # The same source id spelled two ways, or an accounting id that a CRM account
-    # names as its customer_id, joins the two names outright.
+    # names as its customer_id, joins the names outright.
     by_id: dict[tuple[str, str], str] = {}
     for alias in aliases:
         if alias.source_id is None:
@@ -134,7 +202,7 @@ def _link_by_ids(aliases, account_links, clusters) -> None:
         key = (alias.system, alias.source_id)
         if key in by_id and by_id[key] != alias.normalized:
             clusters.union(by_id[key], alias.normalized)
-            alias.method = "source_id"
+            _mark(aliases, (alias.normalized,), "source_id", 100.0)
         by_id.setdefault(key, alias.normalized)
     for customer_id, account_name in account_links.items():
         target = by_id.get(("accounting", customer_id))
@@ -145,29 +213,51 @@ def _link_by_ids(aliases, account_links, clusters) -> None:
                     alias.method = "cross_reference"
 
 
-def _link_by_fuzzy_names(aliases, clusters) -> list[tuple]:
-    names = sorted({a.normalized for a in aliases})
+def _link_by_fuzzy_names(aliases, clusters, overrides: Overrides) -> list[tuple]:
+    names = sorted({a.normalized for a in aliases if a.has_name})
     review = []
-    for i, left in enumerate(names):
-        for right in names[i + 1:]:
-            if clusters.find(left) == clusters.find(right):
-                continue
-            score = fuzz.token_sort_ratio(left, right)
-            if score < REVIEW_SCORE:
-                continue
-            # Names differing in their first word ("Ramesh Traders", "Ganesh
-            # Traders") are different businesses however close the rest is.
-            if score >= AUTO_MATCH_SCORE and left.split()[0] == right.split()[0]:
-                clusters.union(left, right)
-                for alias in aliases:
-                    if alias.normalized in (left, right):
-                        alias.method, alias.score = "fuzzy_name", score
-            else:
-                review.append((left, right, score))
+    for left, right, score in similar_pairs(names):
+        if clusters.find(left) == clusters.find(right) or overrides.is_rejected(left, right):
+            continue
+        if is_auto_match(left, right, score):
+            clusters.union(left, right)
+            _mark(aliases, (left, right), "fuzzy_name", score)
+        else:
+            review.append((left, right, round(score, 1)))
     return review
 
 
-def build_customers(con: duckdb.DuckDBPyConnection) -> dict:
+def similar_pairs(names: list[str]):
+    """Yield (left, right, score) for name pairs scoring at least REVIEW_SCORE.
+
+    The score matrix is computed in blocks of rows, so memory stays bounded
+    for tens of thousands of names.
+    """
+    for block_start in range(0, len(names), FUZZY_BLOCK_ROWS):
+        block = names[block_start:block_start + FUZZY_BLOCK_ROWS]
+        scores = process.cdist(block, names, scorer=fuzz.token_sort_ratio,
+                               score_cutoff=REVIEW_SCORE, workers=-1)
+        for row, col in zip(*scores.nonzero()):
+            i = block_start + int(row)
+            if int(col) > i:
+                yield names[i], names[int(col)], float(scores[row, col])
+
+
+def is_auto_match(left: str, right: str, score: float) -> bool:
+    """Decide whether two similar normalized names are one customer without review.
+
+    Names whose first word differs ("Ramesh Traders", "Ganesh Traders") or
+    whose numbers differ ("Store 12", "Store 13") are different businesses
+    however close the rest is, so they only go to review.
+    """
+    if score < AUTO_MATCH_SCORE:
+        return False
+    if left.split()[0] != right.split()[0]:
+        return False
+    return re.findall(r"\d+", left) == re.findall(r"\d+", right)
+
+
+def build_customers(con: duckdb.DuckDBPyConnection, overrides_path: Path | None = None) -> dict:
     """Create `customers`, `customer_aliases` and `customer_match_review`."""
     started = time.perf_counter()
     aliases = fetch_aliases(con)
@@ -177,11 +267,11 @@ def build_customers(con: duckdb.DuckDBPyConnection) -> dict:
             "WHERE customer_id IS NOT NULL AND customer_name IS NOT NULL"
         ).fetchall()
     )
-    review = cluster_aliases(aliases, account_links)
+    review = cluster_aliases(aliases, account_links, load_overrides(overrides_path))
     _write_tables(con, aliases, review)
     _assign_keys(con)
 
-    count = con.execute("SELECT count(*) FROM customers").fetchone()[0]
+    count = con.execute("SELECT count(*) FROM customers").fetchall()[0][0]
     logger.info(
         "match customers: %s customers from %s names, %d pairs to review in %.2f s",
         f"{count:,}", f"{len(aliases):,}", len(review), time.perf_counter() - started,
@@ -195,20 +285,24 @@ def _write_tables(con, aliases: list[Alias], review: list[tuple]) -> None:
         "source_id VARCHAR, name VARCHAR, normalized_name VARCHAR, "
         "customer_key VARCHAR, method VARCHAR, score DOUBLE)"
     )
-    con.executemany(
-        "INSERT INTO customer_aliases VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (a.system, a.source_table, a.source_id, a.name, a.normalized,
-             a.customer_key, a.method, a.score)
-            for a in aliases
-        ],
-    )
-    # The display name prefers the CRM spelling, then the most common one.
+    if aliases:
+        con.executemany(
+            "INSERT INTO customer_aliases VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (a.system, a.source_table, a.source_id, a.name, a.normalized,
+                 a.customer_key, a.method, a.score)
+                for a in aliases
+            ],
+        )
+    # The display name prefers a CRM account's spelling, then any named alias.
     con.execute(
         "CREATE TABLE customers AS SELECT customer_key, "
-        "first(name ORDER BY system = 'crm' DESC, name) AS customer_name, "
+        "first(name ORDER BY source_table = 'accounts' DESC, system = 'crm' DESC, "
+        "method = 'source_id' AND normalized_name LIKE 'id:%', name) AS customer_name, "
         "count(DISTINCT name) AS spellings, "
         "bool_or(system = 'crm') AS in_crm, bool_or(system = 'accounting') AS in_accounting, "
+        "list(DISTINCT system || ':' || source_table || ':' || coalesce(source_id, name)) "
+        "AS source_ids, "
         "list(DISTINCT name ORDER BY name) AS names "
         "FROM customer_aliases GROUP BY customer_key"
     )

@@ -231,8 +231,9 @@ def check_date_formats(con, source: SourceSpec, parser: FieldParser) -> None:
             f'SELECT "{column}", _row FROM {staging_table(source)} '
             f'WHERE regexp_matches(trim("{column}"), ?) ORDER BY _row LIMIT 1',
             [NUMERIC_DAY_MONTH],
-        ).fetchone()
+        ).fetchall()
         if example:
+            example = example[0]
             raise AmbiguousDateError(
                 f"{source.origin}: column `{column}` ({source.table}.{field.name}) "
                 f"holds dates such as `{example[0]}` (row {example[1]}) that can be "
@@ -248,7 +249,7 @@ def _suggest_format(con, source: SourceSpec, column: str, example: str) -> str:
         f'SELECT count(*) FROM {staging_table(source)} WHERE '
         f'TRY_CAST(regexp_extract(trim("{column}"), ?, 1) AS INTEGER) > 12',
         [r"^(\d{1,2})[/.\-]"],
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     year = "%Y" if re.search(r"\d{4}", example) else "%y"
     order = ("%d", "%m") if day_first else ("%m", "%d")
     return separator.join((*order, year)) + (" %H:%M" if " " in example.strip() else "")
@@ -278,7 +279,7 @@ def parse_source(con: duckdb.DuckDBPyConnection, source: SourceSpec, settings: S
         f"SELECT {', '.join(table.field_names)}, ?, _file, _row FROM typed "
         "WHERE len(_errors) = 0",
         [source.name],
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     quarantined = _quarantine_rows(con, source)
 
     elapsed = time.perf_counter() - started
@@ -351,12 +352,12 @@ def _quarantine_rows(con, source: SourceSpec) -> int:
         "FROM typed WHERE len(_errors) > 0)",
         [source.name, source.table],
     )
-    rows = con.execute("SELECT count(*) FROM typed WHERE len(_errors) > 0").fetchone()[0]
+    rows = con.execute("SELECT count(*) FROM typed WHERE len(_errors) > 0").fetchall()[0][0]
     rejected = con.execute(
         "INSERT INTO quarantine SELECT source, ?, file, line, column_name, raw_value, "
         "reason, NULL FROM stg_rejects WHERE source = ?",
         [source.table, source.name],
-    ).fetchone()[0] if _has_rejects(con) else 0
+    ).fetchall()[0][0] if _has_rejects(con) else 0
     return rows + rejected
 
 
@@ -364,5 +365,5 @@ def _has_rejects(con) -> bool:
     return bool(
         con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'stg_rejects'"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
     )

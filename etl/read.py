@@ -87,7 +87,7 @@ def read_database(con: duckdb.DuckDBPyConnection, source: SourceSpec) -> int:
         ) from error
     finally:
         engine.dispose()
-    return con.execute(f"SELECT count(*) FROM {stage}").fetchone()[0]
+    return con.execute(f"SELECT count(*) FROM {stage}").fetchall()[0][0]
 
 
 DB_CHUNK_ROWS = 50_000
@@ -143,7 +143,7 @@ def _read_file(con, source: SourceSpec, path: Path, part: str) -> int:
     )
     con.execute(f"DROP TABLE {part}_raw")
     rejected = _collect_rejects(con, source, path)
-    return con.execute(f"SELECT count(*) FROM {part}").fetchone()[0] + rejected
+    return con.execute(f"SELECT count(*) FROM {part}").fetchall()[0][0] + rejected
 
 
 def _reader_sql(con, source: SourceSpec, path: Path) -> tuple[str, list]:
@@ -183,14 +183,14 @@ def _collect_rejects(con, source: SourceSpec, path: Path) -> int:
         "INSERT INTO stg_rejects SELECT ?, ?, line, column_name, csv_line, "
         "error_type || ': ' || error_message FROM reject_errors",
         [source.name, str(path)],
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     con.execute("DELETE FROM reject_errors")
     con.execute("DELETE FROM reject_scans")
     return count
 
 
 def _read_excel(source: SourceSpec, path: Path) -> pd.DataFrame:
-    engine = "xlrd" if source.format == "xls" else "openpyxl"
+    engine = "calamine"
     try:
         frame = pd.read_excel(
             path,

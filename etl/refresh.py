@@ -137,11 +137,11 @@ def _count_files(con, source, files: list[dict]) -> list[SourceCounts]:
         loaded = con.execute(
             f"SELECT count(*) FROM {source.table} WHERE _source = ? AND _file = ?",
             [source.name, path],
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         quarantined = con.execute(
             "SELECT count(DISTINCT row_number) FROM quarantine WHERE source = ? AND file = ?",
             [source.name, path],
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if loaded + quarantined != info["rows_read"]:
             raise RefreshError(
                 f"count {source.name}",
@@ -181,7 +181,7 @@ def _record_run(con, config: Config, result: RefreshResult, mode: str) -> None:
     for statement in split_statements(RUN_TABLES_SQL):
         con.execute(statement)
     rows = {
-        table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        table: con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
         for table in ("accounts", "leads", "deals", "activities", "invoices",
                       "payments", "credit_notes", "returns", "fx_rates",
                       "customers", "quarantine")
