@@ -52,6 +52,8 @@ class Settings:
     """Date the CRM and accounting were connected, for before/after views."""
     stage_probability: dict[str, Decimal] = field(default_factory=dict)
     """Win probability per stage name, used when deals carry none."""
+    customer_overrides: str | None = None
+    """CSV of name pairs accepted or rejected as one customer, relative to the mapping."""
 
 
 @dataclass(frozen=True)

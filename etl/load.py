@@ -4,6 +4,7 @@ import json
 import logging
 import re
 import time
+from pathlib import Path
 
 import duckdb
 
@@ -56,7 +57,7 @@ def derive(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     steps = (
         ("defaults", lambda: run_script(con, "sql", "defaults", params)),
         ("convert", lambda: _convert(con, params)),
-        ("customers", lambda: build_customers(con)),
+        ("customers", lambda: build_customers(con, _overrides_path(config))),
         ("links", lambda: run_script(con, "sql", "links", params)),
         ("facts", lambda: run_script(con, "sql", "facts", params)),
         ("settings", lambda: store_settings(con, config.settings)),
@@ -65,6 +66,11 @@ def derive(con: duckdb.DuckDBPyConnection, config: Config) -> None:
         started = time.perf_counter()
         step()
         logger.info("derive %s in %.2f s", name, time.perf_counter() - started)
+
+
+def _overrides_path(config: Config) -> Path | None:
+    name = config.settings.customer_overrides
+    return None if name is None else config.path.parent / name
 
 
 def _convert(con, params: dict) -> None:

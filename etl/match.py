@@ -32,7 +32,8 @@ LEGAL_SUFFIXES = frozenset(
 )
 TRANSLITERATIONS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss",
                                   "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
-AUTO_MATCH_SCORE = 95.0
+AUTO_MATCH_SCORE = 92.0
+FIRST_WORD_SCORE = 88.0
 REVIEW_SCORE = 85.0
 FUZZY_BLOCK_ROWS = 2000
 
@@ -57,6 +58,9 @@ def normalize_name(name: str) -> str:
     text = unicodedata.normalize("NFKD", name.translate(TRANSLITERATIONS))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = text.replace("&", " and ")
+    text = re.sub(r"['’`]", "", text)
+    # Dotted abbreviations become one word: "S.A." -> "sa", "U.K." -> "uk".
+    text = re.sub(r"\b([a-z0-9])\.(?=[a-z0-9]\b)", r"\1", text)
     words = re.sub(r"[^a-z0-9]+", " ", text).split()
     if words[:1] == ["the"] and len(words) > 1:
         words = words[1:]
@@ -246,13 +250,13 @@ def similar_pairs(names: list[str]):
 def is_auto_match(left: str, right: str, score: float) -> bool:
     """Decide whether two similar normalized names are one customer without review.
 
-    Names whose first word differs ("Ramesh Traders", "Ganesh Traders") or
-    whose numbers differ ("Store 12", "Store 13") are different businesses
-    however close the rest is, so they only go to review.
+    Names whose first word differs by more than a typo ("Ramesh Traders",
+    "Ganesh Traders") or whose numbers differ ("Store 12", "Store 13") are
+    different businesses however close the rest is, so they only go to review.
     """
     if score < AUTO_MATCH_SCORE:
         return False
-    if left.split()[0] != right.split()[0]:
+    if fuzz.ratio(left.split()[0], right.split()[0]) < FIRST_WORD_SCORE:
         return False
     return re.findall(r"\d+", left) == re.findall(r"\d+", right)
 
@@ -299,11 +303,12 @@ def _write_tables(con, aliases: list[Alias], review: list[tuple]) -> None:
         "CREATE TABLE customers AS SELECT customer_key, "
         "first(name ORDER BY source_table = 'accounts' DESC, system = 'crm' DESC, "
         "method = 'source_id' AND normalized_name LIKE 'id:%', name) AS customer_name, "
-        "count(DISTINCT name) AS spellings, "
+        "count(DISTINCT name) FILTER (WHERE normalized_name NOT LIKE 'id:%') AS spellings, "
         "bool_or(system = 'crm') AS in_crm, bool_or(system = 'accounting') AS in_accounting, "
         "list(DISTINCT system || ':' || source_table || ':' || coalesce(source_id, name)) "
         "AS source_ids, "
-        "list(DISTINCT name ORDER BY name) AS names "
+        "list(DISTINCT name ORDER BY name) FILTER (WHERE normalized_name NOT LIKE 'id:%') "
+        "AS names "
         "FROM customer_aliases GROUP BY customer_key"
     )
     con.execute(
