@@ -221,5 +221,16 @@ def schema():
     click.echo(render_markdown(), nl=False)
 
 
+@main.command(context_settings=CONTEXT)
+def statuses():
+    """Print the built-in status tables as Markdown (the text of docs/statuses.md).
+
+    Example: lead2cash statuses > docs/statuses.md
+    """
+    from etl.statuses import render_markdown
+
+    click.echo(render_markdown(), nl=False)
+
+
 if __name__ == "__main__":
     main()

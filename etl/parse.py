@@ -16,6 +16,7 @@ from etl.config import Settings, SourceSpec
 from etl.errors import AmbiguousDateError, SourceError
 from etl.read import staging_table
 from etl.schema import SQL_TYPES, TABLES, Field
+from etl.statuses import status_map
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +79,8 @@ class FieldParser:
             return None
         text = f'trim("{column}")'
         mapping = self.source.values.get(field.name)
+        if field.name == "status" and TABLES[self.source.table].statuses:
+            mapping = status_map(self.source.table, mapping)
         if mapping:
             cases = " ".join(
                 f"WHEN {sql_literal(k.strip().lower())} THEN {sql_literal(v)}"
@@ -95,14 +98,18 @@ class FieldParser:
             return f"CAST(NULL AS {sql_type})", reason
 
         value, invalid = getattr(self, f"_parse_{field.kind}")(field, text)
-        expected = self._expected(field)
+        problem = "unmapped" if self._is_status(field) else "invalid value"
+        explained = f"{problem}: expected {self._expected(field)}"
         reason = (
             f"CASE WHEN {_missing(text)} THEN "
             f"{sql_literal('missing value') if field.required else 'NULL'} "
-            f"WHEN {invalid} THEN {sql_literal('invalid value: expected ' + expected)} "
+            f"WHEN {invalid} THEN {sql_literal(explained)} "
             "END"
         )
         return f"CASE WHEN {_missing(text)} THEN NULL ELSE {value} END", reason
+
+    def _is_status(self, field: Field) -> bool:
+        return field.name == "status" and bool(TABLES[self.source.table].statuses)
 
     def _expected(self, field: Field) -> str:
         if field.kind == "money":
@@ -110,16 +117,15 @@ class FieldParser:
         if field.kind == "date":
             formats = ", ".join(self.source.date_format) or "ISO 8601"
             return f"a date as {formats} (set `date_format`)"
-        if field.kind == "text" and TABLES[self.source.table].statuses and field.name == "status":
+        if self._is_status(field):
             allowed = "/".join(TABLES[self.source.table].statuses)
             return f"a status mapped to {allowed} (add it to [sources.values.status])"
         return {"rate": "a number or percent", "boolean": "yes/no or true/false",
                 "integer": "a whole number"}.get(field.kind, "text")
 
     def _parse_text(self, field: Field, text: str) -> tuple[str, str]:
-        statuses = TABLES[self.source.table].statuses
-        if field.name == "status" and statuses:
-            allowed = ", ".join(sql_literal(s) for s in statuses)
+        if self._is_status(field):
+            allowed = ", ".join(sql_literal(s) for s in TABLES[self.source.table].statuses)
             return f"lower({text})", f"lower({text}) NOT IN ({allowed})"
         return text, "false"
 

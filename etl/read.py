@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import logging
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -72,18 +73,28 @@ def read_database(con: duckdb.DuckDBPyConnection, source: SourceSpec) -> int:
     stage = staging_table(source)
     try:
         engine = sqlalchemy.create_engine(source.url)
+    except (sqlalchemy.exc.SQLAlchemyError, ImportError, ValueError) as error:
+        raise SourceError(
+            f"source `{source.name}`: invalid database url {source.origin}: {error}. "
+            "Check `url` in the mapping file and that its driver is installed."
+        ) from error
+    try:
         with engine.connect() as connection:
-            chunks = pd.read_sql_query(sqlalchemy.text(sql), connection, chunksize=DB_CHUNK_ROWS)
             offset = 0
-            for chunk in chunks:
+            for chunk in pd.read_sql_query(
+                sqlalchemy.text(sql), connection, chunksize=DB_CHUNK_ROWS,
+                coerce_float=False,
+            ):
                 _append_chunk(con, stage, chunk, offset, source.origin)
                 offset += len(chunk)
             if offset == 0:
                 _append_chunk(con, stage, chunk_columns(connection, sql), 0, source.origin)
     except sqlalchemy.exc.SQLAlchemyError as error:
+        first_line = str(error).splitlines()[0] if str(error) else ""
         raise SourceError(
-            f"{source.origin}: database read failed: {error.__class__.__name__}: "
-            f"{str(error).splitlines()[0]}. Check `url` and `query` in the mapping file."
+            f"source `{source.name}`: database read from {source.origin} failed: "
+            f"{error.__class__.__name__}: {first_line}. "
+            "Check `url` and `query` in the mapping file."
         ) from error
     finally:
         engine.dispose()
@@ -210,12 +221,15 @@ def _read_excel(source: SourceSpec, path: Path) -> pd.DataFrame:
 
 def _cell_text(value) -> str | None:
     """Turn one cell into the text an export would have written."""
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
         return None
     if isinstance(value, (dt.datetime, pd.Timestamp)):
         return value.isoformat(sep=" ")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        # Plain notation, because "3.93e-05" is not a number the parser accepts.
+        return str(int(value)) if value.is_integer() else format(Decimal(repr(value)), "f")
+    if isinstance(value, Decimal):
+        return format(value, "f")
     return str(value)
 
 

@@ -48,6 +48,8 @@ class RefreshResult:
     started_at: dt.datetime
     finished_at: dt.datetime
     files: list[SourceCounts] = field(default_factory=list)
+    unmapped: list[tuple[str, str, str, int]] = field(default_factory=list)
+    """(source, column, value, rows) of status values no map names."""
 
     def summary(self) -> str:
         """Return one line per source file: rows read = loaded + quarantined."""
@@ -58,6 +60,10 @@ class RefreshResult:
                 f"loaded {f.rows_loaded:>9,}  quarantined {f.rows_quarantined:>7,}  "
                 f"{Path(f.file).name}"
             )
+        if self.unmapped:
+            lines.append("unmapped values (add them to [sources.values.status]):")
+            for source, column, value, rows in self.unmapped:
+                lines.append(f"  {source:<18} {column:<16} `{value}` on {rows:,} row(s)")
         return "\n".join(lines)
 
 
@@ -116,6 +122,10 @@ def _build(config: Config, building: Path, db_path: Path, result: RefreshResult,
 
         step = "derive"
         derive(con, config)
+        result.unmapped = con.execute(
+            "SELECT source, column_name, raw_value, count(*) FROM quarantine "
+            "WHERE reason LIKE 'unmapped%' GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
 
         step = "record run"
         _copy_run_history(con, db_path)

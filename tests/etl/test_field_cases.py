@@ -232,3 +232,27 @@ def test_same_extract_listed_twice_is_not_doubled(tmp_path):
     assert compute_kpis(con)["invoicing"]["invoiced_total"] == Decimal("39982.70")
     assert rows(con, "SELECT count(DISTINCT row_number) FROM quarantine") == [(11,)]
     assert rows(con, "SELECT DISTINCT reason FROM quarantine")[0][0].startswith("duplicate")
+
+
+def test_vendor_statuses_map_and_unmapped_are_reported(tmp_path):
+    from etl.refresh import refresh as run_refresh
+    from tests.conftest import write_csv
+
+    write_csv(tmp_path, "invoices.csv", """
+        id,issued,total,state
+        V1,2024-01-02,10.00,AUTHORISED
+        V2,2024-01-02,10.00,PAID
+        V3,2024-01-02,10.00,VOIDED
+        V4,2024-01-02,10.00,DRAFT
+        V5,2024-01-02,10.00,Draft
+    """)
+    source = {"table": "invoices", "path": "invoices.csv",
+              "columns": {"invoice_id": "id", "issued_on": "issued", "total": "total",
+                          "status": "state"}}
+    result = run_refresh(write_mapping(tmp_path, [source]), tmp_path / "w.duckdb")
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        assert rows(con, "SELECT invoice_id, status FROM invoices ORDER BY 1") == [
+            ("V1", "open"), ("V2", "paid"), ("V3", "void"),
+        ]
+    assert result.unmapped == [("invoices", "state", "DRAFT", 1), ("invoices", "state", "Draft", 1)]
+    assert "unmapped values" in result.summary()
