@@ -162,6 +162,11 @@ def pipeline_kpis(con, filters: KpiFilters, settings: dict) -> dict:
             "p90": days(row["cycle_p90"]),
             "count": row["cycle_count"],
         },
+        "lead_to_won_days": {
+            "median": days(row["lead_to_won_median"]),
+            "mean": days(row["lead_to_won_mean"]),
+            "count": row["lead_to_won_count"],
+        },
     }
 
 

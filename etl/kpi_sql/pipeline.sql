@@ -6,7 +6,10 @@ deals_at AS (
                OR coalesce(d.created_on, d.engaged_on) <= $as_of)
            AND (d.status = 'open' OR d.closed_on > $as_of) AS is_open,
            d.status IN ('won', 'lost') AND d.closed_on BETWEEN $start AND $end AS closed_in_period,
-           datediff('day', coalesce(d.created_on, d.engaged_on), d.closed_on) AS cycle_days
+           -- Deals exported with neither date fall back to the lead's creation date.
+           datediff('day', coalesce(d.created_on, d.engaged_on, d.first_touch_on),
+                    d.closed_on) AS cycle_days,
+           datediff('day', d.first_touch_on, d.closed_on) AS lead_to_won_days
     FROM f_deals AS d
     LEFT JOIN stage_probabilities AS sp ON sp.stage = lower(d.stage)
 )
@@ -24,5 +27,11 @@ SELECT
     median(cycle_days) FILTER (WHERE closed_in_period AND status = 'won') AS cycle_median,
     avg(cycle_days) FILTER (WHERE closed_in_period AND status = 'won') AS cycle_mean,
     quantile_cont(cycle_days, 0.9) FILTER (WHERE closed_in_period AND status = 'won') AS cycle_p90,
-    count(cycle_days) FILTER (WHERE closed_in_period AND status = 'won') AS cycle_count
+    count(cycle_days) FILTER (WHERE closed_in_period AND status = 'won') AS cycle_count,
+    median(lead_to_won_days) FILTER (WHERE closed_in_period AND status = 'won')
+        AS lead_to_won_median,
+    avg(lead_to_won_days) FILTER (WHERE closed_in_period AND status = 'won')
+        AS lead_to_won_mean,
+    count(lead_to_won_days) FILTER (WHERE closed_in_period AND status = 'won')
+        AS lead_to_won_count
 FROM deals_at

@@ -109,6 +109,11 @@ def test_sales_cycle_days(kpis):
     }
 
 
+def test_lead_to_won_days(kpis):
+    # D1 01-01 -> 02-01 = 31, D2 01-10 -> 02-15 = 36, D5 created 02-10 -> 02-25 = 15
+    assert kpis["pipeline"]["lead_to_won_days"] == {"median": 31.0, "mean": 27.3, "count": 3}
+
+
 def test_invoicing_excludes_void(kpis):
     invoicing = kpis["invoicing"]
     assert invoicing["invoice_count"] == 3
