@@ -73,7 +73,9 @@ def main(verbose: bool, quiet: bool):
 @_db_option
 @click.option("--every", default=None, metavar="DURATION",
               help="Keep refreshing on this schedule, e.g. 15m, 1h, 1d.")
-def refresh(config_path: Path, db_path: Path | None, every: str | None):
+@click.option("--full", is_flag=True,
+              help="Read incremental sources in full instead of only changed rows.")
+def refresh(config_path: Path, db_path: Path | None, every: str | None, full: bool):
     """Load the extracts listed in a mapping file into a new warehouse.
 
     The new warehouse replaces the old one only once it is complete.
@@ -85,7 +87,7 @@ def refresh(config_path: Path, db_path: Path | None, every: str | None):
     db_path = _resolve_db(db_path)
     interval = parse_duration(every) if every else None
     while True:
-        result = run_refresh(config_path, db_path)
+        result = run_refresh(config_path, db_path, mode="full" if full else "auto")
         click.echo(result.summary())
         if interval is None:
             return

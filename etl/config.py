@@ -79,6 +79,10 @@ class SourceSpec:
     query: str | None = None
     db_table: str | None = None
     preset: str | None = None
+    incremental: bool = False
+    """Read only rows changed since the last refresh (append-only sources)."""
+    updated_at: str | None = None
+    """Source column with each row's last-modified timestamp, for incremental loads."""
 
     @property
     def origin(self) -> str:
@@ -187,7 +191,22 @@ def _parse_source(path: Path, index: int, entry: dict) -> SourceSpec:
         query=entry.get("query"),
         db_table=entry.get("db_table"),
         preset=entry.get("preset"),
+        incremental=_incremental(where, table, entry),
+        updated_at=entry.get("updated_at"),
     )
+
+
+def _incremental(where: str, table: str, entry: dict) -> bool:
+    if not entry.get("incremental", False):
+        return False
+    if not entry.get("updated_at"):
+        raise ConfigError(
+            f"{where}: an incremental source needs `updated_at`, the column holding "
+            "each row's last-modified timestamp"
+        )
+    if TABLES[table].key is None:
+        raise ConfigError(f"{where}: table `{table}` has no key, so it cannot load incrementally")
+    return True
 
 
 def _check_database_entry(where: str, entry: dict) -> None:

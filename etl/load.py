@@ -15,14 +15,15 @@ from etl.sqlfiles import read_sql, run_script, split_statements
 
 logger = logging.getLogger(__name__)
 
-LINEAGE_COLUMNS = "_source VARCHAR, _file VARCHAR, _row BIGINT"
+LINEAGE_COLUMNS = "_source VARCHAR, _file VARCHAR, _row BIGINT, _updated_at TIMESTAMP"
 RUN_TABLES_SQL = """
 CREATE TABLE IF NOT EXISTS etl_runs (
     run_id VARCHAR PRIMARY KEY, started_at TIMESTAMP, finished_at TIMESTAMP,
     status VARCHAR, mode VARCHAR, config_path VARCHAR, rows_json VARCHAR);
 CREATE TABLE IF NOT EXISTS etl_run_sources (
     run_id VARCHAR, source VARCHAR, table_name VARCHAR, file VARCHAR, sha256 VARCHAR,
-    rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT);
+    rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT, mode VARCHAR,
+    rows_carried BIGINT);
 """
 
 

@@ -14,6 +14,7 @@ import duckdb
 
 from etl.config import Settings, SourceSpec
 from etl.errors import AmbiguousDateError, SourceError
+from etl.incremental import updated_at_sql
 from etl.read import staging_table
 from etl.schema import SQL_TYPES, TABLES, Field
 from etl.statuses import status_map
@@ -276,13 +277,16 @@ def parse_source(con: duckdb.DuckDBPyConnection, source: SourceSpec, settings: S
     check_date_formats(con, source, parser)
     table = TABLES[source.table]
 
-    con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS {_typed_sql(parser, table, stage)}")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE typed AS {_typed_sql(parser, table, stage, source)}"
+    )
     _fill_generated_key(con, source, table)
     _flag_duplicate_keys(con, table)
 
     loaded = con.execute(
-        f"INSERT INTO {table.name} ({', '.join(table.field_names)}, _source, _file, _row) "
-        f"SELECT {', '.join(table.field_names)}, ?, _file, _row FROM typed "
+        f"INSERT INTO {table.name} ({', '.join(table.field_names)}, _source, _file, _row, "
+        f"_updated_at) SELECT {', '.join(table.field_names)}, ?, _file, _row, _updated_at "
+        "FROM typed "
         "WHERE len(_errors) = 0",
         [source.name],
     ).fetchall()[0][0]
@@ -298,7 +302,7 @@ def parse_source(con: duckdb.DuckDBPyConnection, source: SourceSpec, settings: S
     return {"rows_loaded": loaded, "rows_quarantined": quarantined}
 
 
-def _typed_sql(parser: FieldParser, table, stage: str) -> str:
+def _typed_sql(parser: FieldParser, table, stage: str, source: SourceSpec) -> str:
     values, errors = [], []
     for field in table.fields:
         value, reason = parser.build(field)
@@ -312,7 +316,9 @@ def _typed_sql(parser: FieldParser, table, stage: str) -> str:
     return (
         f"SELECT {', '.join(values)}, "
         f"list_filter([{', '.join(errors)}], lambda e: e IS NOT NULL) AS _errors, "
-        f"to_json(s) AS _record, _file, _row FROM {stage} AS s"
+        f"to_json(s) AS _record, _file, _row, "
+        f"{updated_at_sql(source) if source.updated_at else 'CAST(NULL AS TIMESTAMP)'} "
+        f"AS _updated_at FROM {stage} AS s"
     )
 
 

@@ -20,8 +20,11 @@ from etl.config import Config, load_config
 from etl.errors import ConfigError, Lead2CashError, RefreshError
 from etl.load import RUN_TABLES_SQL, create_tables, derive
 from etl.sqlfiles import split_statements
-from etl.parse import parse_source, sql_literal
-from etl.read import read_source
+from etl.incremental import (
+    PREVIOUS, attach_previous, carry_over, keep_changed_rows, previous_tables, watermark,
+)
+from etl.parse import parse_source
+from etl.read import read_source, staging_table
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +40,8 @@ class SourceCounts:
     rows_read: int
     rows_loaded: int = 0
     rows_quarantined: int = 0
+    mode: str = "full"
+    rows_carried: int = 0
 
 
 @dataclass
@@ -59,6 +64,8 @@ class RefreshResult:
                 f"  {f.source:<18} {f.table:<13} read {f.rows_read:>9,}  "
                 f"loaded {f.rows_loaded:>9,}  quarantined {f.rows_quarantined:>7,}  "
                 f"{Path(f.file).name}"
+                + (f"  (incremental, {f.rows_carried:,} unchanged kept)"
+                   if f.mode == "incremental" else "")
             )
         if self.unmapped:
             lines.append("unmapped values (add them to [sources.values.status]):")
@@ -67,8 +74,12 @@ class RefreshResult:
         return "\n".join(lines)
 
 
-def refresh(config_path: Path, db_path: Path, mode: str = "full") -> RefreshResult:
-    """Load every source of the mapping file into a new warehouse at `db_path`."""
+def refresh(config_path: Path, db_path: Path, mode: str = "auto") -> RefreshResult:
+    """Load every source of the mapping file into a new warehouse at `db_path`.
+
+    `mode` "auto" loads incremental sources incrementally when a previous
+    warehouse exists; "full" reads every source in full.
+    """
     config = load_config(Path(config_path))
     _check_timezone(config)
     db_path = Path(db_path)
@@ -111,14 +122,27 @@ def _build(config: Config, building: Path, db_path: Path, result: RefreshResult,
     try:
         con.execute(f"SET TimeZone = '{config.settings.timezone}'")
         create_tables(con)
+        has_previous = attach_previous(con, db_path)
 
         # read and parse each source in the order the mapping file lists them
         for source in config.sources:
             step = f"read {source.name}"
             files = read_source(con, source)
+            since = None
+            if source.incremental and has_previous and mode != "full":
+                since = watermark(con, source)
+            if since is not None:
+                keep_changed_rows(con, source, since)
+                files = _recount_files(con, source, files)
             step = f"parse {source.name}"
             parse_source(con, source, config.settings)
-            result.files.extend(_count_files(con, source, files))
+            counts = _count_files(con, source, files)
+            for count in counts:
+                count.mode = "incremental" if since is not None else "full"
+            if since is not None:
+                step = f"carry over {source.name}"
+                counts[-1].rows_carried = carry_over(con, source)
+            result.files.extend(counts)
 
         step = "derive"
         derive(con, config)
@@ -128,9 +152,11 @@ def _build(config: Config, building: Path, db_path: Path, result: RefreshResult,
         ).fetchall()
 
         step = "record run"
-        _copy_run_history(con, db_path)
+        if has_previous:
+            _copy_run_history(con)
+            con.execute(f"DETACH {PREVIOUS}")
         result.finished_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        _record_run(con, config, result, mode)
+        _record_run(con, config, result)
         con.execute("CHECKPOINT")
     except Lead2CashError:
         raise
@@ -167,27 +193,24 @@ def _count_files(con, source, files: list[dict]) -> list[SourceCounts]:
     return counts
 
 
-def _copy_run_history(con, db_path: Path) -> None:
+def _copy_run_history(con) -> None:
     """Carry earlier runs over from the warehouse being replaced."""
-    if not db_path.exists():
-        return
-    try:
-        con.execute(f"ATTACH {sql_literal(str(db_path))} AS previous (READ_ONLY)")
-    except duckdb.Error as error:
-        logger.warning("earlier run history in %s not readable: %s", db_path, error)
-        return
-    try:
-        names = {r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'previous'"
-        ).fetchall()}
-        for table in ("etl_runs", "etl_run_sources"):
-            if table in names:
-                con.execute(f"INSERT INTO {table} SELECT * FROM previous.{table}")
-    finally:
-        con.execute("DETACH previous")
+    for table in ("etl_runs", "etl_run_sources"):
+        if table in previous_tables(con):
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {PREVIOUS}.{table}")
 
 
-def _record_run(con, config: Config, result: RefreshResult, mode: str) -> None:
+def _recount_files(con, source, files: list[dict]) -> list[dict]:
+    """Set each file's rows read to the rows left after the incremental filter."""
+    stage = staging_table(source)
+    for info in files:
+        info["rows_read"] = con.execute(
+            f"SELECT count(*) FROM {stage} WHERE _file = ?", [str(info["path"])]
+        ).fetchall()[0][0]
+    return files
+
+
+def _record_run(con, config: Config, result: RefreshResult) -> None:
     for statement in split_statements(RUN_TABLES_SQL):
         con.execute(statement)
     rows = {
@@ -196,13 +219,15 @@ def _record_run(con, config: Config, result: RefreshResult, mode: str) -> None:
                       "payments", "credit_notes", "returns", "fx_rates",
                       "customers", "quarantine")
     }
+    run_mode = "incremental" if any(f.mode == "incremental" for f in result.files) else "full"
     con.execute(
         "INSERT INTO etl_runs VALUES (?, ?, ?, 'succeeded', ?, ?, ?)",
-        [result.run_id, result.started_at, result.finished_at, mode,
+        [result.run_id, result.started_at, result.finished_at, run_mode,
          str(config.path.resolve()), json.dumps(rows)],
     )
     con.executemany(
-        "INSERT INTO etl_run_sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO etl_run_sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(result.run_id, f.source, f.table, f.file, f.sha256, f.rows_read,
-          f.rows_loaded, f.rows_quarantined) for f in result.files],
+          f.rows_loaded, f.rows_quarantined, f.mode, f.rows_carried)
+         for f in result.files],
     )
