@@ -75,22 +75,37 @@ def main(verbose: bool, quiet: bool):
               help="Keep refreshing on this schedule, e.g. 15m, 1h, 1d.")
 @click.option("--full", is_flag=True,
               help="Read incremental sources in full instead of only changed rows.")
-def refresh(config_path: Path, db_path: Path | None, every: str | None, full: bool):
+@click.option("--runs", type=click.IntRange(min=1), default=None,
+              help="With --every: stop after this many runs [default: never stop].")
+def refresh(config_path: Path, db_path: Path | None, every: str | None, full: bool,
+            runs: int | None):
     """Load the extracts listed in a mapping file into a new warehouse.
 
-    The new warehouse replaces the old one only once it is complete.
+    The new warehouse replaces the old one only once it is complete. With
+    --every, a failed run is logged and the schedule goes on; the previous
+    warehouse stays in place until a run succeeds.
 
     Example: lead2cash refresh --config data/demo/lead2cash.toml --db data/lead2cash.duckdb
     """
     from etl.refresh import refresh as run_refresh
 
     db_path = _resolve_db(db_path)
-    interval = parse_duration(every) if every else None
-    while True:
-        result = run_refresh(config_path, db_path, mode="full" if full else "auto")
-        click.echo(result.summary())
-        if interval is None:
-            return
+    mode = "full" if full else "auto"
+    if every is None:
+        click.echo(run_refresh(config_path, db_path, mode=mode).summary())
+        return
+
+    interval = parse_duration(every)
+    run = 0
+    while runs is None or run < runs:
+        run += 1
+        try:
+            click.echo(run_refresh(config_path, db_path, mode=mode).summary())
+        except Lead2CashError as error:
+            logger.error("scheduled refresh %d failed, keeping the previous warehouse: %s",
+                         run, error)
+        if runs is not None and run >= runs:
+            break
         logger.info("next refresh in %s", every)
         time.sleep(interval)
 
