@@ -249,5 +249,13 @@ def statuses():
     click.echo(render_markdown(), nl=False)
 
 
+from etl import api_cli  # noqa: E402  (needs `main` and the helpers above)
+
+main.add_command(api_cli.api)
+main.add_command(api_cli.client)
+main.add_command(api_cli.reconcile)
+main.add_command(api_cli.compare)
+main.add_command(api_cli.feedback_summary)
+
 if __name__ == "__main__":
     main()
