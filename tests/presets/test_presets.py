@@ -39,7 +39,7 @@ DUPLICATE_INVOICE = "duplicate invoice_id: already loaded from an earlier row or
 
 
 def refresh_sample(tmp_path: Path, preset: str, **options):
-    """Refresh the preset's sample alone; return a read-only warehouse connection."""
+    """Refresh the preset's sample alone and return a read-only warehouse connection."""
     source = {"preset": preset, "path": str(SAMPLES / SAMPLE_FILES[preset]), **options}
     return build_warehouse(tmp_path, [source])
 
@@ -82,7 +82,9 @@ def test_shipped_presets_have_samples():
 def test_preset_about_describes_export(name):
     about = load_preset(name)["about"]
     assert set(about) == {"vendor", "export", "headers", "notes"}
-    assert about["vendor"] and about["export"].strip() and about["notes"].strip()
+    assert about["vendor"]
+    assert about["export"].strip()
+    assert about["notes"].strip()
     assert about["headers"]
 
 
@@ -419,7 +421,7 @@ def test_odoo_invoices_parse(tmp_path):
     ]
 
 
-def test_odoo_status_in_payment_voids_drafts(tmp_path):
+def test_odoo_status_in_payment_voids_cancelled(tmp_path):
     export = tmp_path / "odoo17.csv"
     text = (SAMPLES / "odoo_invoices.csv").read_text(encoding="utf-8")
     text = text.replace(",payment_state,", ",status_in_payment,")
@@ -532,7 +534,7 @@ def test_unknown_preset_names_shipped_presets(tmp_path):
 )
 def test_broken_line_keeps_later_rows_apart(tmp_path):
     lines = (SAMPLES / "pipedrive_deals.csv").read_text(encoding="utf-8").splitlines()
-    # File line 4 (deal 103) gains a 15th cell, so DuckDB rejects it; the deleted
+    # File line 4 (deal 103) gains a 15th cell, so DuckDB rejects it. The deleted
     # deal two lines below is then staged with _row 4, the rejected line's number.
     lines[3] = lines[3] + ',"extra"'
     export = tmp_path / "deals.csv"

@@ -1,6 +1,6 @@
 """Write the QuickBooks Online sample workbooks in the layout of an Excel export.
 
-Run `python tests/presets/samples/make_quickbooks.py` to rebuild them. Row 1 to 3
+Run `python tests/presets/samples/make_quickbooks.py` to rebuild them. Rows 1 to 3
 are the report title block, row 4 is blank, row 5 has the headers, and the data
 ends with a TOTAL row, a blank row and the timestamp line. Dates are text as
 QuickBooks writes them, except one real date cell of the kind Excel leaves
