@@ -3,8 +3,8 @@
 Every request opens the warehouse read-only and closes it when done. The file
 is attached to a fresh in-memory DuckDB rather than opened with
 `duckdb.connect(path)`, because DuckDB caches one instance per path within a
-process, and a refresh that swaps in a new file with `os.replace` would
-otherwise be served from the old file while any connection to it stays open.
+process. With that cache, a refresh that swaps in a new file with `os.replace`
+would be served from the old file while any connection to it stays open.
 """
 
 import datetime as dt

@@ -28,8 +28,17 @@ def api(db_path: Path | None, host: str, port: int):
     uvicorn.run(create_app(db_path), host=host, port=port, log_level="info")
 
 
+class DocumentedArgument(click.Argument):
+    """A positional argument that carries help text, as options do."""
+
+    def __init__(self, *args, help: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.help = help
+
+
 @click.command(context_settings=CONTEXT)
-@click.argument("client_id")
+@click.argument("client_id", cls=DocumentedArgument,
+                help="Customer key (CUS-...) or a CRM or accounting customer id.")
 @_db_option
 @click.option("--json", "as_json", is_flag=True,
               help="Print the whole client object, as GET /api/clients/ID returns it.")
@@ -151,7 +160,7 @@ def compare(db_path: Path | None, go_live: dt.date | None, as_json: bool):
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def feedback_summary(db_path: Path | None, feedback_db: Path | None, recent: int,
                      as_json: bool):
-    """Summarise the "Rate this dashboard" answers per page.
+    """Summarise the "Rate this dashboard" responses per page.
 
     Example: lead2cash feedback-summary --json
     """

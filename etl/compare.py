@@ -1,8 +1,8 @@
 """Headline KPIs before and after the go-live date, side by side.
 
-Before is the first day of data to the day before go-live, after is go-live
-to the last day of data; each side is one `compute_kpis` call, as of its own
-last day.
+Before runs from the first day of data to the day before go-live, and after
+from go-live to the last day of data. Each side is one `compute_kpis` call, as
+of its own last day.
 """
 
 import datetime as dt
@@ -81,7 +81,8 @@ def compare_go_live(con: duckdb.DuckDBPyConnection, go_live: dt.date | None = No
 def _check_span(con, go_live: dt.date) -> tuple[dt.date, dt.date]:
     span = data_span(con)
     if span is None:
-        raise GoLiveError("the warehouse holds no dated deals, invoices or payments")
+        raise GoLiveError("the warehouse contains no dated deals, invoices or payments; refresh it "
+                          "with extracts that carry dates")
     start, end = span
     if not start < go_live <= end:
         raise GoLiveError(

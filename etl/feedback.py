@@ -1,7 +1,7 @@
-"""Answers to "Rate this dashboard", kept in a SQLite file beside the warehouse.
+"""Responses to "Rate this dashboard", kept in a SQLite file beside the warehouse.
 
 The file is separate from the warehouse, so a refresh, which swaps in a new
-warehouse file, leaves every answer in place. SQLite rather than DuckDB
+warehouse file, leaves every response in place. SQLite rather than DuckDB
 because the dashboard writes while the CLI reads, and SQLite lets several
 processes open one file at once.
 """
@@ -45,7 +45,7 @@ LIMIT ?
 
 
 class FeedbackError(Lead2CashError):
-    """A feedback answer is invalid."""
+    """A feedback response is invalid."""
 
 
 def feedback_path(warehouse_path: Path | None = None) -> Path:
@@ -74,14 +74,14 @@ def record_feedback(
     path: Path | None = None,
     now: dt.datetime | None = None,
 ) -> int:
-    """Store one answer and return its id.
+    """Store one response and return its id.
 
     :param rating: 1 Needs improvement, 2 Satisfactory or 3 Works well.
-    :param page: name of the dashboard page the answer is about.
+    :param page: name of the dashboard page the response is about.
     :param path: feedback file; defaults to `feedback_path()`.
-    :param now: time of the answer; defaults to the current UTC time.
+    :param now: time of the response; defaults to the current UTC time.
     """
-    _check_answer(rating, page, comment)
+    _check_response(rating, page, comment)
     created_at = (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
     with closing(_connect(Path(path or feedback_path()))) as connection, connection:
         cursor = connection.execute(
@@ -91,7 +91,7 @@ def record_feedback(
         return cursor.lastrowid
 
 
-def _check_answer(rating, page: str, comment: str) -> None:
+def _check_response(rating, page: str, comment: str) -> None:
     if isinstance(rating, bool) or rating not in RATINGS:
         choices = ", ".join(f"{value} ({label})" for value, label in RATINGS.items())
         raise FeedbackError(f"rating `{rating}` is invalid; use {choices}")

@@ -1,4 +1,4 @@
-"""The feedback store: answers, the summary, and surviving a refresh."""
+"""The feedback store: responses, the summary, and surviving a refresh."""
 
 import datetime as dt
 import json
