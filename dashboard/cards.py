@@ -1,4 +1,4 @@
-"""KPI cards: one `st.metric` per KPI with its change and the rows it rests on."""
+"""KPI cards: one `st.metric` per KPI with its change, a sparkline and its row count."""
 
 from typing import Callable, NamedTuple
 
@@ -16,6 +16,15 @@ class Card(NamedTuple):
     kind: str
     caption: Callable[[dict], str]
     is_lower_better: bool = False
+    help: str | None = None
+
+
+class CardData(NamedTuple):
+    """The KPI objects a row of cards draws from."""
+
+    kpis: dict
+    previous: dict | None
+    monthly: list[dict]
 
 
 def _count(kpis: dict, path: str) -> str:
@@ -23,26 +32,36 @@ def _count(kpis: dict, path: str) -> str:
     return "no" if value is None else f"{value:,}"
 
 
-def show_card(card: Card, kpis: dict, previous: dict | None) -> None:
-    """Draw one card, with its change against `previous`, the KPIs before."""
-    value = lookup(kpis, card.path)
-    previous_value = lookup(previous, card.path) if previous else None
+def sparkline(card: Card, monthly: list[dict]) -> list[float] | None:
+    """Return the card's value per month, leaving out months without a value."""
+    values = [lookup(month, card.path) for month in monthly]
+    points = [float(value) for value in values if value is not None]
+    return points if len(points) > 1 else None
+
+
+def show_card(card: Card, data: CardData) -> None:
+    """Draw one card, with its change against the period before and a sparkline."""
+    value = lookup(data.kpis, card.path)
+    previous_value = lookup(data.previous, card.path) if data.previous else None
+    currency = data.kpis.get("reporting_currency")
     st.metric(
         card.label,
-        format_value(card.kind, value),
+        format_value(card.kind, value, currency),
         format_change(card.kind, value, previous_value),
         delta_color="inverse" if card.is_lower_better else "normal",
         border=True,
+        help=card.help,
+        chart_data=sparkline(card, data.monthly),
     )
-    st.caption(card.caption(kpis))
+    st.caption(card.caption(data.kpis))
 
 
-def show_cards(cards: tuple[Card, ...], kpis: dict, previous: dict | None, columns=3):
+def show_cards(cards: tuple[Card, ...], data: CardData, columns: int = 3) -> None:
     """Draw `cards` in rows of `columns`."""
     for first in range(0, len(cards), columns):
         for column, card in zip(st.columns(columns), cards[first : first + columns]):
             with column:
-                show_card(card, kpis, previous)
+                show_card(card, data)
 
 
 def count_caption(template: str, *paths: str) -> Callable[[dict], str]:

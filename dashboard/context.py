@@ -1,9 +1,10 @@
-"""Page context: the warehouse version and the period chosen in the sidebar."""
+"""Page context: the warehouse version and the filters chosen in the sidebar."""
 
 from typing import NamedTuple
 
 import streamlit as st
 
+from dashboard.filters import Filters
 from dashboard.period import Period
 from dashboard.warehouse import FileIdentity, db_path
 
@@ -11,10 +12,18 @@ _STATE_KEY = "lead2cash_context"
 
 
 class PageContext(NamedTuple):
-    """The warehouse version and period of the current script run."""
+    """The warehouse version and filters of the current script run."""
 
     identity: FileIdentity
-    period: Period
+    filters: Filters
+
+    @property
+    def period(self) -> Period:
+        return self.filters.period
+
+    def params(self, **extra) -> dict:
+        """Return the SQL parameters of the filters, with `extra` on top."""
+        return {**self.filters.table_filters().params(), **extra}
 
 
 def store(context: PageContext | None) -> None:

@@ -3,24 +3,28 @@
 from decimal import Decimal
 
 DASH = "—"
+# The one date format of the dashboard: ISO 8601, as in the export files.
+DATE_FORMAT = "YYYY-MM-DD"
 
 
-def format_money(value: Decimal | float | None) -> str:
-    """Format a reporting-currency amount with thousands separators, no cents."""
-    return DASH if value is None else f"{value:,.0f}"
+def format_money(value: Decimal | float | None, currency: str | None = None) -> str:
+    """Format an amount with its currency code and thousands separators, no cents."""
+    if value is None:
+        return DASH
+    return f"{currency} {value:,.0f}" if currency else f"{value:,.0f}"
 
 
-def format_rate(value: float | None) -> str:
+def format_rate(value: float | None, currency: str | None = None) -> str:
     """Format a 0–1 rate as a percentage with one decimal."""
     return DASH if value is None else f"{value:.1%}"
 
 
-def format_days(value: float | Decimal | None) -> str:
+def format_days(value: float | Decimal | None, currency: str | None = None) -> str:
     """Format a number of days with one decimal."""
     return DASH if value is None else f"{float(value):,.1f} days"
 
 
-def format_count(value: int | None) -> str:
+def format_count(value: int | None, currency: str | None = None) -> str:
     """Format a row count with thousands separators."""
     return DASH if value is None else f"{value:,}"
 
@@ -33,9 +37,9 @@ FORMATS = {
 }
 
 
-def format_value(kind: str, value) -> str:
-    """Format `value` as a `kind` of FORMATS."""
-    return FORMATS[kind](value)
+def format_value(kind: str, value, currency: str | None = None) -> str:
+    """Format `value` as a `kind` of FORMATS; money carries `currency`."""
+    return FORMATS[kind](value, currency)
 
 
 def format_change(kind: str, current, previous) -> str | None:

@@ -19,6 +19,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+# SQL_DIR and bind_parameters are re-exported for callers of this module.
+from dashboard.tables import SQL_DIR, bind_parameters, fetch_sql, load_sql  # noqa: F401
 from etl.schema import TABLES
 
 logger = logging.getLogger(__name__)
@@ -26,10 +28,6 @@ T = TypeVar("T")
 
 DB_PATH_ENV = "LEAD2CASH_DB"
 DEFAULT_DB_PATH = Path("data") / "lead2cash.duckdb"
-SQL_DIR = Path(__file__).parent / "sql"
-_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_INCLUDE = re.compile(r"/\*\s*include:\s*([a-z0-9_]+)\s*\*/")
-_SQL_NAME = re.compile(r"[a-z0-9_]+")
 
 
 class FileIdentity(NamedTuple):
@@ -65,30 +63,6 @@ def file_identity(path: Path | None = None) -> FileIdentity | None:
     except FileNotFoundError:
         return None
     return FileIdentity(str(path.resolve()), stat.st_ino, stat.st_mtime_ns)
-
-
-def load_sql(name: str) -> str:
-    """Return the text of `dashboard/sql/<name>.sql` with its includes expanded.
-
-    A comment `/* include: other */` is replaced by the text of `other.sql` in
-    brackets, so an aggregate can run over exactly the rows of a drill-down query.
-    """
-    if not _SQL_NAME.fullmatch(name):
-        raise ValueError(f"invalid SQL file name {name!r}: use [a-z0-9_]+")
-    text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
-    return _INCLUDE.sub(lambda match: f"({load_sql(match.group(1))})", text)
-
-
-def bind_parameters(sql: str, params: dict[str, Any]) -> dict[str, Any]:
-    """Return the subset of `params` that `sql` uses, because DuckDB rejects extras.
-
-    Raises KeyError naming a `$name` that the query uses but `params` lacks.
-    """
-    used = set(_PARAMETER.findall(sql))
-    missing = sorted(used - params.keys())
-    if missing:
-        raise KeyError(f"query parameters missing: {', '.join(missing)}")
-    return {name: value for name, value in params.items() if name in used}
 
 
 class _Connection:
@@ -150,8 +124,9 @@ def _fetch(identity: FileIdentity, sql: str, params: dict[str, Any], fetch):
 
 
 def _to_frame(result) -> pd.DataFrame:
-    # Dates stay `datetime.date`, so tables and CSV files show no midnight time.
-    return result.df(date_as_object=True)
+    # Through Arrow, DECIMAL stays Decimal and DATE stays `datetime.date`, so the
+    # frame on screen is the one the export files are written from.
+    return result.to_arrow_table().to_pandas()
 
 
 def _to_tuples(result) -> list[tuple]:
@@ -164,7 +139,7 @@ def _to_first_row(result) -> tuple:
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached_frame(name: str, params: tuple, identity: FileIdentity) -> pd.DataFrame:
-    return _fetch(identity, load_sql(name), dict(params), _to_frame)
+    return call(identity, fetch_sql, name=name, params=dict(params))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

@@ -257,5 +257,9 @@ main.add_command(api_cli.reconcile)
 main.add_command(api_cli.compare)
 main.add_command(api_cli.feedback_summary)
 
+from etl.export_cli import export_command  # noqa: E402
+
+main.add_command(export_command)
+
 if __name__ == "__main__":
     main()

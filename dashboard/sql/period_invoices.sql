@@ -2,6 +2,7 @@
 SELECT
     invoice_id,
     customer_name,
+    segment,
     deal_id,
     owner,
     issued_on,
@@ -13,6 +14,6 @@ SELECT
     credited_rc,
     balance_rc,
     paid_in_full_on
-FROM invoice_facts
+FROM /* include: scoped_invoices */
 WHERE issued_on BETWEEN $start AND $end
 ORDER BY issued_on, invoice_id

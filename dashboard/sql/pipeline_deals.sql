@@ -1,27 +1,40 @@
--- Deals in the pipeline view of [$start, $end]: open deals created by $end and
--- deals won or lost in the period. $stage, $owner and $status keep one group
--- (NULL keeps all); amount_rc sums to the bar of that group.
+-- Deals in the pipeline view of [$start, $end], as the pipeline KPIs count them:
+-- deals open on $end (created by then, not closed by then) and deals won or
+-- lost in the period. $stage, $owner and $status keep one group (NULL keeps
+-- all); amount_rc sums to the bar of that group, weighted_rc to the weighted
+-- pipeline.
 WITH scoped AS (
     SELECT
-        d.deal_id,
-        coalesce(c.customer_name, d.customer_name) AS customer_name,
-        coalesce(d.stage, '(no stage)') AS stage,
-        coalesce(d.owner, '(no owner)') AS owner,
-        d.status,
-        d.probability,
-        d.created_on,
-        d.closed_on,
-        d.currency,
-        d.amount,
-        d.amount_rc
-    FROM deals AS d
-    LEFT JOIN customers AS c USING (customer_key)
-    WHERE (d.status = 'open' AND (d.created_on IS NULL OR d.created_on <= $end))
-        OR (d.status IN ('won', 'lost') AND d.closed_on BETWEEN $start AND $end)
+        d.*,
+        coalesce(d.probability, sp.probability) AS win_probability,
+        (coalesce(d.created_on, d.engaged_on) IS NULL
+            OR coalesce(d.created_on, d.engaged_on) <= $end)
+            AND (d.status = 'open' OR d.closed_on > $end) AS is_open
+    FROM /* include: scoped_deals */ AS d
+    LEFT JOIN stage_probabilities AS sp ON sp.stage = lower(d.stage)
+),
+viewed AS (
+    SELECT
+        deal_id,
+        customer_name,
+        segment,
+        coalesce(stage, '(no stage)') AS stage,
+        coalesce(owner, '(no owner)') AS owner,
+        team,
+        CASE WHEN is_open THEN 'open' ELSE status END AS status,
+        win_probability,
+        created_on,
+        closed_on,
+        currency,
+        amount,
+        amount_rc,
+        CASE WHEN is_open THEN amount_rc * win_probability END AS weighted_rc
+    FROM scoped
+    WHERE is_open OR (status IN ('won', 'lost') AND closed_on BETWEEN $start AND $end)
 )
 SELECT *
-FROM scoped
+FROM viewed
 WHERE ($stage::VARCHAR IS NULL OR stage = $stage)
-    AND ($owner::VARCHAR IS NULL OR owner = $owner)
+    AND ($pipeline_owner::VARCHAR IS NULL OR owner = $pipeline_owner)
     AND ($status::VARCHAR IS NULL OR status = $status)
 ORDER BY status, stage, owner, deal_id

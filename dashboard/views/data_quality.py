@@ -3,10 +3,11 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import context, drilldown, warehouse
+from dashboard import context, drilldown, layout, warehouse
 from dashboard.format import format_count
 
 RUN_LIMIT = 20
+CHART = "dq_sources"
 
 
 def sources_figure(sources) -> go.Figure:
@@ -27,18 +28,17 @@ def sources_figure(sources) -> go.Figure:
             ],
             hovertemplate="%{x}: %{y:,} rows<extra>" + name + "</extra>",
         )
-    fig.update_layout(
-        title="Rows per source (read = loaded + quarantined)",
-        barmode="stack",
-        xaxis={"type": "category"},
-    )
-    return fig
+    fig.update_layout(barmode="stack", xaxis={"type": "category"})
+    return drilldown.style_figure(fig, "Rows per source (read = loaded + quarantined)")
 
 
-def show_source_rows(page: context.PageContext, sources, key) -> None:
-    """Show the loaded or quarantined rows of the clicked source bar `key`."""
-    kind, source, table = key
+def show_source_rows(page: context.PageContext, sources, point) -> None:
+    """Show the loaded or quarantined rows of the clicked source bar."""
+    kind, source, table = (point + ("", "", ""))[:3]
     match = sources[(sources["source"] == source) & (sources["table_name"] == table)]
+    if match.empty or kind not in ("loaded", "quarantined"):
+        st.info("The selection in the link is not in this run; showing it all.")
+        return
     expected = int(match[f"rows_{kind}"].sum())
     if kind == "loaded":
         rows = warehouse.query_source_rows(page.identity, table, source)
@@ -49,23 +49,24 @@ def show_source_rows(page: context.PageContext, sources, key) -> None:
         )
         # One quarantined row may fail on several columns, one line each.
         row_count = len(rows[["file", "row_number"]].drop_duplicates())
-    st.subheader(f"Rows {kind} from {source} into {table}")
+    title = f"Rows {kind} from {source} into {table}"
+    drilldown.show_breadcrumb("Data quality", title)
+    st.subheader(title)
     st.caption(f"{format_count(row_count)} rows; the run reported {expected:,}.")
     if row_count != expected:
         st.warning(
             f"The warehouse holds {row_count:,} rows {kind} from {source}, but the "
             f"run reported {expected:,}."
         )
-    drilldown.show_table(rows, f"{kind}_{source}_{table}", key=f"dq_{kind}")
+    drilldown.show_table(page, rows, title, f"dq_{kind}", is_filtered=False)
 
 
 def show_runs(page: context.PageContext):
     """Show the last runs; return the sources of the run chosen, or None."""
     st.subheader("Last ETL runs")
     runs = warehouse.query(page.identity, "etl_runs", limit=RUN_LIMIT)
-    drilldown.show_table(runs, "etl_runs", key="dq_runs")
+    drilldown.show_table(page, runs, "ETL runs", "dq_runs", is_filtered=False)
     if runs.empty:
-        st.info("The warehouse records no ETL run.")
         return None
     run_id = st.selectbox("Run", runs["run_id"].tolist(), index=0)
     return warehouse.query(page.identity, "run_sources", run_id=run_id)
@@ -75,15 +76,17 @@ def show_page() -> None:
     """Draw the Data quality page."""
     page = context.require()
     st.title("Data quality")
-    st.caption("This page covers whole runs, so the period filter does not apply.")
+    st.caption("This page covers whole runs, so the sidebar filters do not apply.")
 
     sources = show_runs(page)
     if sources is not None:
         st.subheader("Rows per source")
-        drilldown.show_table(sources, "run_sources", key="dq_sources")
-        key = drilldown.show_chart(sources_figure(sources), key="dq_sources_chart")
-        if key:
-            show_source_rows(page, sources, key)
+        drilldown.show_table(page, sources, "Run sources", "dq_sources_table",
+                             is_filtered=False)
+        drilldown.show_chart(sources_figure(sources), CHART)
+        drill = layout.page_drill([CHART])
+        if drill:
+            show_source_rows(page, sources, drill.point)
         else:
             st.caption("Click a bar to list the rows behind it.")
 
@@ -92,7 +95,8 @@ def show_page() -> None:
         page.identity, "quarantine_rows", source=None, table_name=None
     )
     st.caption(f"{len(quarantine):,} quarantined values with the reason for each.")
-    drilldown.show_table(quarantine, "quarantine", key="dq_quarantine")
+    drilldown.show_table(page, quarantine, "Quarantine", "dq_quarantine",
+                         is_filtered=False)
 
 
 show_page()

@@ -1,13 +1,12 @@
-"""Income & collections: invoices, cash per month, AR aging and the DSO trend."""
-
-import datetime as dt
+"""Income & collections: invoices, cash per month, AR aging, DSO and AR by customer."""
 
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import context, drilldown, warehouse
-from dashboard.cards import Card, count_caption, show_cards
-from dashboard.kpis import load_kpis, load_previous_kpis
+from dashboard import context, drilldown, layout, warehouse
+from dashboard.charts import AGING_BUCKETS
+from dashboard.cards import Card, count_caption
+from dashboard.drilldown import RowQuery
 from dashboard.period import month_bounds
 
 CARDS = (
@@ -51,49 +50,39 @@ CARDS = (
         is_lower_better=True,
     ),
 )
-# AR aging buckets of the KPI object, oldest last, with their axis labels.
-AGING_BUCKETS = (
-    ("current", "Not yet due"),
-    ("1_30", "1–30 days"),
-    ("31_60", "31–60 days"),
-    ("61_90", "61–90 days"),
-    ("over_90", "Over 90 days"),
+TOP_CUSTOMERS = 10
+CHARTS = ("income_cash", "income_aging", "income_dso", "income_customers")
+AR_ROWS = {"bucket": None, "customer_key": None}
+# Tables under the charts: title, SQL file, extra parameters, record a row opens.
+TABLES = (
+    ("Invoices", "period_invoices", {}, "invoice"),
+    ("Payments", "period_payments", {}, "invoice"),
+    ("Credit notes", "period_credit_notes", {}, "invoice"),
+    ("Customers", "customers", AR_ROWS, "customer"),
 )
 
 
-def _money(value) -> float | None:
+def _number(value) -> float | None:
     return None if value is None else float(value)
 
 
-def cash_figure(monthly: list[dict]) -> go.Figure:
-    """Build bars of cash collected per month."""
-    months = [row["month"] for row in monthly]
+def bar_figure(x, y, keys, title: str, hover: str, colour: str) -> go.Figure:
+    """Build one bar series whose points carry `keys` as their drill-down keys."""
     fig = go.Figure(
         go.Bar(
-            x=months,
-            y=[_money(row["cash_collected"]) for row in monthly],
-            customdata=[[month] for month in months],
-            marker_color=drilldown.SERIES_COLOURS[2],
-            hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
+            x=list(x), y=[_number(value) for value in y],
+            customdata=[[key] for key in keys], marker_color=colour,
+            hovertemplate=hover,
         )
     )
-    fig.update_layout(title="Cash collected per month", xaxis={"type": "category"})
-    return fig
+    fig.update_layout(xaxis={"type": "category"})
+    return drilldown.style_figure(fig, title)
 
 
-def aging_figure(aging: dict, as_of: str) -> go.Figure:
-    """Build bars of AR per aging bucket on `as_of`."""
-    fig = go.Figure(
-        go.Bar(
-            x=[label for _, label in AGING_BUCKETS],
-            y=[_money(aging.get(bucket)) for bucket, _ in AGING_BUCKETS],
-            customdata=[[bucket] for bucket, _ in AGING_BUCKETS],
-            marker_color=drilldown.SERIES_COLOURS[1],
-            hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
-        )
-    )
-    fig.update_layout(title=f"AR aging on {as_of}", xaxis={"type": "category"})
-    return fig
+def aging_values(aging) -> list:
+    """Return the open balance per bucket in AGING_BUCKETS order, 0 when empty."""
+    by_bucket = dict(zip(aging["bucket"], aging["balance_rc"]))
+    return [by_bucket.get(bucket, 0) for bucket in AGING_BUCKETS]
 
 
 def dso_figure(monthly: list[dict]) -> go.Figure:
@@ -102,97 +91,127 @@ def dso_figure(monthly: list[dict]) -> go.Figure:
     fig = go.Figure(
         go.Scatter(
             x=months,
-            y=[None if row["dso"] is None else float(row["dso"]) for row in monthly],
+            y=[_number(row["dso"]) for row in monthly],
             mode="lines+markers",
             customdata=[[month] for month in months],
             line_color=drilldown.SERIES_COLOURS[0],
             hovertemplate="%{x}: %{y:,.1f} days<extra></extra>",
         )
     )
-    fig.update_layout(title="DSO per month", xaxis={"type": "category"})
-    return fig
+    fig.update_layout(xaxis={"type": "category"})
+    return drilldown.style_figure(fig, "DSO per month (owner, team, customer only)")
 
 
-def show_cash_rows(page: context.PageContext, monthly: list[dict], key) -> None:
-    """Show the payments behind the clicked month `key`."""
-    days = month_bounds(key[0], page.period)
-    drilldown.show_rows(
-        page.identity,
-        f"Payments, {key[0]}",
-        "period_payments",
-        "amount_rc",
-        next(row["cash_collected"] for row in monthly if row["month"] == key[0]),
-        start=days.start,
-        end=days.end,
-    )
+def cash_query(flows, month: str):
+    """Return the payments behind the clicked month, or None for an unknown one."""
+    match = flows[flows["month"] == month]
+    if match.empty:
+        return None
+    expected = match["cash_collected"].iloc[0]
+    return RowQuery(f"Payments, {month}", "period_payments", "amount_rc", expected,
+                    "invoice")
 
 
-def show_aging_rows(page: context.PageContext, kpis: dict, key) -> None:
-    """Show the open invoices of the clicked aging bucket `key`."""
-    as_of = kpis["period"]["as_of"]
-    aging = kpis["collections"]["ar_aging"]
-    label = dict(AGING_BUCKETS)[key[0]]
-    drilldown.show_rows(
-        page.identity,
-        f"Open invoices on {as_of}, {label}",
-        "ar_open_invoices",
-        "balance_rc",
-        aging.get(key[0]),
-        as_of=dt.date.fromisoformat(as_of),
-        bucket=key[0],
-    )
+def drill_query(page, drill, charts: dict):
+    """Return the rows query and its extra parameters of the clicked point, or None."""
+    key = drill.point[0] if drill.point else ""
+    if drill.chart == "income_cash":
+        query = cash_query(charts["flows"], key)
+        days = month_bounds(key, page.period) if query else None
+        return query and (query, {"start": days.start, "end": days.end})
+    if drill.chart == "income_aging" and key in AGING_BUCKETS:
+        values = dict(zip(AGING_BUCKETS, aging_values(charts["aging"])))
+        title = f"Open invoices on {page.period.end}, {AGING_BUCKETS[key]}"
+        query = RowQuery(title, "ar_open_invoices", "balance_rc", values[key], "invoice")
+        return query, {**AR_ROWS, "bucket": key}
+    if drill.chart == "income_dso":
+        month = next((row for row in charts["monthly"] if row["month"] == key), None)
+        if month is None:
+            return None
+        month_end = month_bounds(key, page.period).end
+        # DSO is a ratio, so no rows add up to it; these rows are its AR numerator,
+        # which the segment and currency filters narrow while DSO ignores them.
+        expected = None if page.filters.narrows_tables_only else month["ar_total"]
+        title = f"Open invoices on {month_end}, the AR behind DSO"
+        query = RowQuery(title, "ar_open_invoices", "balance_rc", expected, "invoice")
+        return query, {**AR_ROWS, "as_of": month_end}
+    if drill.chart == "income_customers":
+        match = charts["customers"][charts["customers"]["customer_key"] == key]
+        if match.empty:
+            return None
+        title = f"Open invoices of {match['customer_name'].iloc[0]}"
+        query = RowQuery(title, "ar_open_invoices", "balance_rc",
+                         match["ar_rc"].iloc[0], "invoice")
+        return query, {**AR_ROWS, "customer_key": key}
+    return None
 
 
-def show_dso_rows(page: context.PageContext, key) -> None:
-    """Show the open invoices at the end of the clicked month `key`."""
-    month_end = month_bounds(key[0], page.period).end
-    # DSO is a ratio, so no rows add up to it; these rows are its AR numerator.
-    drilldown.show_rows(
-        page.identity,
-        f"Open invoices on {month_end}, the AR behind DSO",
-        "ar_open_invoices",
-        "balance_rc",
-        None,
-        as_of=month_end,
-        bucket=None,
-    )
+def show_charts(page: context.PageContext, kpis: dict, currency: str) -> dict:
+    """Draw the four charts; return the rows they were drawn from."""
+    params = page.params()
+    charts = {
+        "flows": warehouse.query(page.identity, "monthly_flows", **params),
+        "aging": warehouse.query(page.identity, "ar_aging", **page.params(**AR_ROWS)),
+        "monthly": kpis["monthly"],
+        "customers": warehouse.query(
+            page.identity, "customers", **page.params(**AR_ROWS)
+        ),
+    }
+    money_hover = f"%{{x}}: {currency} %{{y:,.0f}}<extra></extra>"
+    left, right = st.columns(2)
+    with left:
+        flows = charts["flows"]
+        figure = bar_figure(flows["month"], flows["cash_collected"], flows["month"],
+                            "Cash collected per month", money_hover,
+                            drilldown.SERIES_COLOURS[2])
+        drilldown.show_chart(figure, "income_cash")
+    with right:
+        figure = bar_figure(AGING_BUCKETS.values(), aging_values(charts["aging"]),
+                            AGING_BUCKETS, f"AR aging on {page.period.end}",
+                            money_hover, drilldown.SERIES_COLOURS[1])
+        drilldown.show_chart(figure, "income_aging")
+    left, right = st.columns(2)
+    with left:
+        drilldown.show_chart(dso_figure(charts["monthly"]), "income_dso")
+    with right:
+        # customers.sql sorts by open balance, largest first.
+        top = charts["customers"].head(TOP_CUSTOMERS)
+        top = top[top["ar_rc"] > 0]
+        figure = bar_figure(top["customer_name"], top["ar_rc"], top["customer_key"],
+                            f"AR by customer, top {TOP_CUSTOMERS}", money_hover,
+                            drilldown.SERIES_COLOURS[3])
+        drilldown.show_chart(figure, "income_customers")
+    return charts
+
+
+def show_tables(page: context.PageContext) -> None:
+    """Show the invoices, payments, credit notes and customers of the period."""
+    tabs = st.tabs([title for title, *_ in TABLES])
+    for tab, (title, sql_name, extra, entity) in zip(tabs, TABLES):
+        with tab:
+            rows = warehouse.query(page.identity, sql_name, **page.params(**extra))
+            drilldown.show_table(page, rows, title, f"income_{sql_name}", entity)
 
 
 def show_page() -> None:
     """Draw the Income & collections page."""
     page = context.require()
-    kpis = load_kpis(page.identity, page.period)
-    previous = load_previous_kpis(page.identity, page.period)
+    data = layout.load_card_data(page)
+    currency = data.kpis.get("reporting_currency") or ""
+    layout.show_heading(page, "Income & collections", CARDS, data)
 
-    st.title("Income & collections")
-    st.caption(
-        f"Invoices issued and payments received between {page.period.start} and "
-        f"{page.period.end}; AR is taken on {kpis['period']['as_of']}."
-    )
-    show_cards(CARDS, kpis, previous)
-
-    monthly = kpis["monthly"]
-    left, right = st.columns(2)
-    with left:
-        cash_key = drilldown.show_chart(cash_figure(monthly), key="income_cash")
-    with right:
-        aging = aging_figure(kpis["collections"]["ar_aging"], kpis["period"]["as_of"])
-        aging_key = drilldown.show_chart(aging, key="income_aging")
-    if cash_key:
-        show_cash_rows(page, monthly, cash_key)
-    if aging_key:
-        show_aging_rows(page, kpis, aging_key)
-
-    dso_key = drilldown.show_chart(dso_figure(monthly), key="income_dso")
-    if dso_key:
-        show_dso_rows(page, dso_key)
+    charts = show_charts(page, data.kpis, currency)
+    drill = layout.page_drill(CHARTS)
+    found = drill_query(page, drill, charts) if drill else None
+    if found:
+        query, extra = found
+        drilldown.show_breadcrumb("Income & collections", query.title)
+        drilldown.show_rows(page, query, currency, **extra)
+        return
+    if drill:
+        st.info("The selection in the link is not on this page; showing it all.")
     st.caption("Click a bar or point to list the payments or invoices behind it.")
-
-    st.subheader("Invoices issued in the period")
-    invoices = warehouse.query(
-        page.identity, "period_invoices", start=page.period.start, end=page.period.end
-    )
-    drilldown.show_table(invoices, "invoices", key="income_invoices")
+    show_tables(page)
 
 
 show_page()

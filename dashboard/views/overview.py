@@ -1,14 +1,24 @@
-"""Overview: the headline KPIs and bookings, invoicing and cash per month."""
+"""Overview: is the pipeline turning into cash? KPIs, flows, position and funnel."""
 
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import context, drilldown
-from dashboard.cards import Card, count_caption, show_cards
-from dashboard.kpis import load_kpis, load_previous_kpis, lookup
+from dashboard import context, drilldown, layout, warehouse
+from dashboard.charts import FUNNEL, POSITION, SERIES
+from dashboard.cards import Card, count_caption
+from dashboard.drilldown import RowQuery
+from dashboard.format import format_count, format_days, format_money
+from dashboard.kpis import lookup
 from dashboard.period import month_bounds
 
 CARDS = (
+    Card(
+        "Bookings (won value)",
+        "pipeline.won_value",
+        "money",
+        count_caption("{} won deals", "pipeline.won_count"),
+        help="Value of the deals won in the period.",
+    ),
     Card(
         "Invoiced total",
         "invoicing.invoiced_total",
@@ -20,6 +30,19 @@ CARDS = (
         "collections.cash_collected",
         "money",
         count_caption("{} payments received", "collections.payment_count"),
+    ),
+    Card(
+        "Open pipeline",
+        "pipeline.open_value",
+        "money",
+        count_caption("{} open deals", "pipeline.open_count"),
+        help="Deals open on the last day of the period.",
+    ),
+    Card(
+        "Weighted pipeline",
+        "pipeline.weighted_value",
+        "money",
+        count_caption("{} open deals times their probability", "pipeline.open_count"),
     ),
     Card(
         "Accounts receivable",
@@ -37,6 +60,7 @@ CARDS = (
         "days",
         count_caption("AR over {} invoices issued", "invoicing.invoice_count"),
         is_lower_better=True,
+        help="AR at the period end / invoiced total × days in the period.",
     ),
     Card(
         "Win rate",
@@ -45,18 +69,6 @@ CARDS = (
         count_caption(
             "{} won and {} lost deals", "pipeline.won_count", "pipeline.lost_count"
         ),
-    ),
-    Card(
-        "Won value",
-        "pipeline.won_value",
-        "money",
-        count_caption("{} won deals", "pipeline.won_count"),
-    ),
-    Card(
-        "Average invoice size",
-        "invoicing.avg_invoice_size",
-        "money",
-        count_caption("{} invoices issued", "invoicing.invoice_count"),
     ),
     Card(
         "Lead to payment, median",
@@ -68,6 +80,12 @@ CARDS = (
             "lead_to_payment_days.open_count",
         ),
         is_lower_better=True,
+    ),
+    Card(
+        "Average invoice size",
+        "invoicing.avg_invoice_size",
+        "money",
+        count_caption("{} invoices issued", "invoicing.invoice_count"),
     ),
     Card(
         "Order error rate",
@@ -82,82 +100,153 @@ CARDS = (
     ),
 )
 
-# Monthly series: KPI field, legend name, drill-down query and its value column.
-SERIES = (
-    ("won_value", "Bookings (won value)", "won_deals", "amount_rc"),
-    ("invoiced_total", "Invoiced", "period_invoices", "total_rc"),
-    ("cash_collected", "Cash collected", "period_payments", "amount_rc"),
-)
+CHARTS = ("overview_monthly", "overview_position", "overview_funnel")
 
 
-def monthly_figure(monthly: list[dict]) -> go.Figure:
+def _number(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def monthly_figure(monthly, currency: str) -> go.Figure:
     """Build grouped bars of bookings, invoiced and cash collected per month."""
-    months = [row["month"] for row in monthly]
+    months = list(monthly["month"])
     fig = go.Figure()
-    for (field, name, _, _), colour in zip(SERIES, drilldown.SERIES_COLOURS):
+    for (field, (name, *_)), colour in zip(SERIES.items(), drilldown.SERIES_COLOURS):
         fig.add_bar(
             x=months,
-            y=[None if row[field] is None else float(row[field]) for row in monthly],
+            y=[_number(value) for value in monthly[field]],
             name=name,
             marker_color=colour,
             customdata=[[field, month] for month in months],
-            hovertemplate="%{x|%b %Y}: %{y:,.0f}<extra>" + name + "</extra>",
+            hovertemplate=f"%{{x}}: {currency} %{{y:,.0f}}<extra>{name}</extra>",
         )
-    fig.update_layout(
-        title="Bookings, invoiced and cash collected per month",
-        barmode="group",
-        legend={"orientation": "h", "y": -0.15},
-        xaxis={"type": "category"},
-    )
-    return fig
-
-
-def show_month_rows(page: context.PageContext, monthly: list[dict], key: tuple):
-    """Show the deals, invoices or payments behind one clicked monthly bar."""
-    field, month = key
-    _, name, sql_name, column = next(series for series in SERIES if series[0] == field)
-    days = month_bounds(month, page.period)
-    expected = next(row[field] for row in monthly if row["month"] == month)
-    drilldown.show_rows(
-        page.identity,
-        f"{name}, {month}",
-        sql_name,
-        column,
-        expected,
-        start=days.start,
-        end=days.end,
+    fig.update_layout(barmode="group", xaxis={"type": "category"})
+    return drilldown.style_figure(
+        fig, "Is the pipeline turning into cash? Bookings, invoiced and cash per month"
     )
 
 
-def period_caption(page: context.PageContext, kpis: dict, previous) -> str:
-    """Describe the period, what the changes compare with and the currency."""
-    days = page.period.days
-    if previous is None:
-        changes = f"The {days} days before hold no data, so no changes are shown."
-    else:
-        changes = f"Changes are against the {days} days before."
-    currency = kpis.get("reporting_currency") or "the reporting currency"
-    return (
-        f"{page.period.start} to {page.period.end}. {changes} AR is taken on "
-        f"{kpis['period']['as_of']}. Amounts are in {currency}."
+def position_values(page: context.PageContext) -> dict:
+    """Return each position bar's row total, over the rows of its drill-down."""
+    values = {}
+    for measure, (_, sql_name, column, _, extra) in POSITION.items():
+        values[measure] = warehouse.query_total(
+            page.identity, sql_name, column, **page.params(**extra)
+        )
+    return values
+
+
+def position_figure(values: dict, as_of, currency: str) -> go.Figure:
+    """Build bars of open and weighted pipeline beside AR on `as_of`."""
+    measures = list(POSITION)
+    fig = go.Figure(
+        go.Bar(
+            x=[POSITION[measure][0] for measure in measures],
+            y=[_number(values[measure].total) for measure in measures],
+            customdata=[[measure] for measure in measures],
+            marker_color=[drilldown.SERIES_COLOURS[i] for i in (0, 3, 1)],
+            text=[f"{format_count(values[m].row_count)} rows" for m in measures],
+            textposition="inside",
+            hovertemplate=f"%{{x}}: {currency} %{{y:,.0f}}<extra></extra>",
+        )
     )
+    fig.update_layout(xaxis={"type": "category"})
+    return drilldown.style_figure(fig, f"Pipeline beside receivables on {as_of}")
+
+
+def funnel_text(stage: str, row, kpis: dict, currency: str) -> str:
+    """Label one funnel bar with its count, value and median days."""
+    label, _, column, _, median_path = FUNNEL[stage]
+    text = f"{format_count(row.row_count)}"
+    if column:
+        text += f" · {format_money(row.value_rc, currency)}"
+    if median_path:
+        text += f" · median {format_days(lookup(kpis, median_path))} from the step before"
+    return text
+
+
+def funnel_figure(stages, kpis: dict, currency: str) -> go.Figure:
+    """Build horizontal bars of leads, wins, invoices and payments in the period."""
+    rows = list(stages.itertuples())
+    fig = go.Figure(
+        go.Bar(
+            y=[FUNNEL[row.stage][0] for row in rows],
+            x=[row.row_count for row in rows],
+            orientation="h",
+            customdata=[[row.stage] for row in rows],
+            text=[funnel_text(row.stage, row, kpis, currency) for row in rows],
+            textposition="auto",
+            marker_color=drilldown.SERIES_COLOURS[0],
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_layout(yaxis={"autorange": "reversed", "type": "category"})
+    return drilldown.style_figure(fig, "Lead to payment in the period (count)")
+
+
+def month_query(monthly, point) -> tuple[RowQuery, dict] | None:
+    """Return the rows behind the clicked monthly bar, or None for an unknown one."""
+    field, month = (point + ("", ""))[:2]
+    match = monthly[monthly["month"] == month]
+    if field not in SERIES or match.empty:
+        return None
+    name, sql_name, column, entity = SERIES[field]
+    expected = match[field].iloc[0]
+    return RowQuery(f"{name}, {month}", sql_name, column, expected, entity), {}
+
+
+def show_drill(page, drill, monthly, positions, stages, currency) -> None:
+    """Show the breadcrumb and the rows behind the clicked chart point."""
+    found = None
+    point = drill.point
+    if drill.chart == "overview_monthly":
+        found = month_query(monthly, point)
+        if found:
+            days = month_bounds(point[1], page.period)
+            found = (found[0], {"start": days.start, "end": days.end})
+    elif drill.chart == "overview_position" and point[:1] and point[0] in POSITION:
+        label, sql_name, column, entity, extra = POSITION[point[0]]
+        expected = positions[point[0]].total
+        found = RowQuery(label, sql_name, column, expected, entity), extra
+    elif drill.chart == "overview_funnel" and point[:1] and point[0] in FUNNEL:
+        label, sql_name, column, entity, _ = FUNNEL[point[0]]
+        match = stages[stages["stage"] == point[0]]
+        found = RowQuery(label, sql_name, column, match["value_rc"].iloc[0], entity), {}
+    if found is None:
+        st.info("The selection in the link is not on this page; showing it all.")
+        return
+    query, extra = found
+    drilldown.show_breadcrumb("Overview", query.title)
+    drilldown.show_rows(page, query, currency, **extra)
 
 
 def show_page() -> None:
     """Draw the Overview page."""
     page = context.require()
-    kpis = load_kpis(page.identity, page.period)
-    previous = load_previous_kpis(page.identity, page.period)
+    data = layout.load_card_data(page)
+    currency = data.kpis.get("reporting_currency") or ""
+    layout.show_heading(page, "Overview", CARDS, data)
 
-    st.title("Overview")
-    st.caption(period_caption(page, kpis, previous))
-    show_cards(CARDS, kpis, previous)
+    # Flows per month, then the position and the funnel side by side.
+    monthly = warehouse.query(page.identity, "monthly_flows", **page.params())
+    drilldown.show_chart(monthly_figure(monthly, currency), "overview_monthly")
+    positions = position_values(page)
+    stages = warehouse.query(page.identity, "funnel", **page.params())
+    left, right = st.columns(2)
+    with left:
+        figure = position_figure(positions, page.period.end, currency)
+        drilldown.show_chart(figure, "overview_position")
+    with right:
+        drilldown.show_chart(funnel_figure(stages, data.kpis, currency), "overview_funnel")
 
-    key = drilldown.show_chart(monthly_figure(kpis["monthly"]), key="overview_monthly")
-    if key:
-        show_month_rows(page, kpis["monthly"], key)
+    drill = layout.page_drill(CHARTS)
+    if drill:
+        show_drill(page, drill, monthly, positions, stages, currency)
     else:
-        st.caption("Click a bar to list the deals, invoices or payments behind it.")
+        st.caption(
+            "Click a bar to list the deals, invoices or payments behind it; click a "
+            "row there to open the record."
+        )
 
 
 show_page()

@@ -3,9 +3,9 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import context, drilldown, warehouse
-from dashboard.cards import Card, count_caption, show_cards
-from dashboard.kpis import load_kpis, load_previous_kpis
+from dashboard import context, drilldown, layout, warehouse
+from dashboard.cards import Card, count_caption
+from dashboard.drilldown import RowQuery
 
 CARDS = (
     Card(
@@ -50,102 +50,82 @@ CARDS = (
 )
 # Deal statuses in stacking order, each with its bar colour.
 STATUS_COLOURS = {"open": "#1f4e79", "won": "#3a9d5d", "lost": "#b8bec6"}
+# Chart key per grouping column, and the pipeline_deals parameter it sets.
+GROUPS = {"stage": ("pipeline_stage", "stage"), "owner": ("pipeline_owner", "pipeline_owner")}
+ALL_GROUPS = {"stage": None, "pipeline_owner": None, "status": None}
 
 
-def grouped_figure(groups, group_column: str, title: str) -> go.Figure:
+def grouped_figure(groups, group_column: str, currency: str) -> go.Figure:
     """Build bars of deal value per group, stacked by deal status."""
     fig = go.Figure()
     for status, colour in STATUS_COLOURS.items():
         rows = groups[groups["status"] == status]
         fig.add_bar(
             x=rows[group_column],
-            y=rows["value_rc"],
+            y=[float(value) for value in rows["value_rc"]],
             name=status,
             marker_color=colour,
             customdata=[[group, status] for group in rows[group_column]],
             text=rows["deal_count"],
-            hovertemplate="%{x}: %{y:,.0f} in %{text} deals<extra>"
-            + status
-            + "</extra>",
+            textposition="none",
+            hovertemplate=f"%{{x}}: {currency} %{{y:,.0f}} in %{{text}} deals"
+            f"<extra>{status}</extra>",
         )
-    fig.update_layout(
-        title=title,
-        barmode="stack",
-        xaxis={"type": "category"},
-        uniformtext_mode="hide",
+    fig.update_layout(barmode="stack", xaxis={"type": "category"})
+    return drilldown.style_figure(fig, f"Deal value by {group_column}")
+
+
+def show_group_rows(page: context.PageContext, drill, groups: dict, currency: str):
+    """Show the deals behind the clicked bar: one group of one status."""
+    group_column = next(
+        (column for column, (chart, _) in GROUPS.items() if chart == drill.chart), None
     )
-    fig.update_traces(textposition="none")
-    return fig
-
-
-def show_grouped_chart(page: context.PageContext, group_column: str, title: str):
-    """Draw the deals-by-`group_column` chart; return the clicked bar and the groups."""
-    groups = warehouse.query(
-        page.identity,
-        f"pipeline_by_{group_column}",
-        start=page.period.start,
-        end=page.period.end,
-        stage=None,
-        owner=None,
-        status=None,
+    group, status = (drill.point + ("", ""))[:2]
+    frame = groups[group_column]
+    clicked = frame[(frame[group_column] == group) & (frame["status"] == status)]
+    if clicked.empty:
+        st.info("The selection in the link is not on this page; showing it all.")
+        return
+    title = f"{status.capitalize()} deals, {group_column} {group}"
+    query = RowQuery(
+        title, "pipeline_deals", "amount_rc", clicked["value_rc"].iloc[0], "deal"
     )
-    figure = grouped_figure(groups, group_column, title)
-    return drilldown.show_chart(figure, key=f"pipeline_{group_column}"), groups
-
-
-def show_group_rows(page: context.PageContext, group_column: str, key, groups):
-    """Show the deals behind the clicked bar `key` (group, status)."""
-    group, status = key
-    clicked = groups[(groups[group_column] == group) & (groups["status"] == status)]
-    filters = {"stage": None, "owner": None, "status": status, group_column: group}
+    parameter = GROUPS[group_column][1]
+    drilldown.show_breadcrumb("Pipeline", f"Deal value by {group_column}", title)
     drilldown.show_rows(
-        page.identity,
-        f"{status.capitalize()} deals, {group_column} {group}",
-        "pipeline_deals",
-        "amount_rc",
-        clicked["value_rc"].iloc[0] if len(clicked) else None,
-        start=page.period.start,
-        end=page.period.end,
-        **filters,
+        page, query, currency, **{**ALL_GROUPS, "status": status, parameter: group}
     )
 
 
 def show_page() -> None:
     """Draw the Pipeline page."""
     page = context.require()
-    kpis = load_kpis(page.identity, page.period)
-    previous = load_previous_kpis(page.identity, page.period)
-
-    st.title("Pipeline")
+    data = layout.load_card_data(page)
+    currency = data.kpis.get("reporting_currency") or ""
+    layout.show_heading(page, "Pipeline", CARDS, data)
     st.caption(
-        f"Open deals created by {page.period.end}, and deals won or lost between "
-        f"{page.period.start} and {page.period.end}. Values are in the reporting "
-        "currency; deals without an exchange rate count but add nothing."
+        f"Deals open on {page.period.end}, and deals won or lost between "
+        f"{page.period.start} and {page.period.end}. Deals without an exchange "
+        "rate count but add nothing."
     )
-    show_cards(CARDS, kpis, previous)
 
-    clicks = {}
-    for column, group_column in zip(st.columns(2), ("stage", "owner")):
+    groups = {}
+    for column, group_column in zip(st.columns(2), GROUPS):
+        groups[group_column] = warehouse.query(
+            page.identity, f"pipeline_by_{group_column}", **page.params(**ALL_GROUPS)
+        )
         with column:
-            title = f"Deal value by {group_column}"
-            clicks[group_column] = show_grouped_chart(page, group_column, title)
-    for group_column, (key, groups) in clicks.items():
-        if key:
-            show_group_rows(page, group_column, key, groups)
-    if not any(key for key, _ in clicks.values()):
-        st.caption("Click a bar to list the deals behind it.")
+            figure = grouped_figure(groups[group_column], group_column, currency)
+            drilldown.show_chart(figure, GROUPS[group_column][0])
 
+    drill = layout.page_drill([chart for chart, _ in GROUPS.values()])
+    if drill:
+        show_group_rows(page, drill, groups, currency)
+        return
+    st.caption("Click a bar to list the deals behind it.")
     st.subheader("Deals in the period")
-    deals = warehouse.query(
-        page.identity,
-        "pipeline_deals",
-        start=page.period.start,
-        end=page.period.end,
-        stage=None,
-        owner=None,
-        status=None,
-    )
-    drilldown.show_table(deals, "pipeline_deals", key="pipeline_deals")
+    deals = warehouse.query(page.identity, "pipeline_deals", **page.params(**ALL_GROUPS))
+    drilldown.show_table(page, deals, "Deals", "pipeline_deals", "deal")
 
 
 show_page()

@@ -24,7 +24,7 @@ def test_load_sql_expands_include():
     sql = warehouse.load_sql("pipeline_by_stage")
 
     assert "include:" not in sql
-    assert "FROM deals AS d" in sql
+    assert "FROM deal_facts AS d" in sql
 
 
 @pytest.mark.parametrize("name", ["../secret", "Upper", "with space"])
