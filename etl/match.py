@@ -6,8 +6,8 @@ every fact table joins to through `customer_key`.
 
 Order of evidence: the same source id, an explicit cross-reference (a CRM
 account that names its accounting customer id), equal normalized names, then
-fuzzy names. A user's overrides file accepts or rejects pairs, and later
-refreshes honour it.
+fuzzy names among names that share a first letter and their numbers. A user's overrides file
+accepts or rejects pairs, and later refreshes honour it.
 """
 
 import csv
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 from rapidfuzz import fuzz, process
 
 from etl.errors import ConfigError
@@ -36,6 +37,8 @@ AUTO_MATCH_SCORE = 92.0
 FIRST_WORD_SCORE = 88.0
 REVIEW_SCORE = 85.0
 FUZZY_BLOCK_ROWS = 2000
+ALIAS_COLUMNS = ["system", "source_table", "source_id", "name", "normalized_name",
+                 "customer_key", "method", "score"]
 
 # Tables that name a customer, the system they come from and their id column.
 NAME_SOURCES = (
@@ -234,17 +237,23 @@ def _link_by_fuzzy_names(aliases, clusters, overrides: Overrides) -> list[tuple]
 def similar_pairs(names: list[str]):
     """Yield (left, right, score) for name pairs scoring at least REVIEW_SCORE.
 
-    The score matrix is computed in blocks of rows, so memory stays bounded
-    for tens of thousands of names.
+    Names are compared within blocks sharing their first letter and their
+    numbers ("Store 12" never meets "Store 13"), so the work grows with the
+    block sizes rather than the square of all names, and each score matrix is
+    computed a slice of rows at a time to bound memory.
     """
-    for block_start in range(0, len(names), FUZZY_BLOCK_ROWS):
-        block = names[block_start:block_start + FUZZY_BLOCK_ROWS]
-        scores = process.cdist(block, names, scorer=fuzz.token_sort_ratio,
-                               score_cutoff=REVIEW_SCORE, workers=-1)
-        for row, col in zip(*scores.nonzero()):
-            i = block_start + int(row)
-            if int(col) > i:
-                yield names[i], names[int(col)], float(scores[row, col])
+    blocks: dict[tuple, list[str]] = {}
+    for name in names:
+        blocks.setdefault((name[:1], *re.findall(r"\d+", name)), []).append(name)
+    for block in blocks.values():
+        for start in range(0, len(block), FUZZY_BLOCK_ROWS):
+            rows = block[start:start + FUZZY_BLOCK_ROWS]
+            scores = process.cdist(rows, block, scorer=fuzz.token_sort_ratio,
+                                   score_cutoff=REVIEW_SCORE, workers=-1)
+            for row, col in zip(*scores.nonzero()):
+                i = start + int(row)
+                if int(col) > i:
+                    yield block[i], block[int(col)], float(scores[row, col])
 
 
 def is_auto_match(left: str, right: str, score: float) -> bool:
@@ -290,14 +299,14 @@ def _write_tables(con, aliases: list[Alias], review: list[tuple]) -> None:
         "customer_key VARCHAR, method VARCHAR, score DOUBLE)"
     )
     if aliases:
-        con.executemany(
-            "INSERT INTO customer_aliases VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (a.system, a.source_table, a.source_id, a.name, a.normalized,
-                 a.customer_key, a.method, a.score)
-                for a in aliases
-            ],
+        frame = pd.DataFrame(
+            [(a.system, a.source_table, a.source_id, a.name, a.normalized,
+              a.customer_key, a.method, a.score) for a in aliases],
+            columns=ALIAS_COLUMNS,
         )
+        con.register("alias_frame", frame)
+        con.execute("INSERT INTO customer_aliases SELECT * FROM alias_frame")
+        con.unregister("alias_frame")
     # The display name prefers a CRM account's spelling, then any named alias.
     con.execute(
         "CREATE TABLE customers AS SELECT customer_key, "
@@ -315,7 +324,9 @@ def _write_tables(con, aliases: list[Alias], review: list[tuple]) -> None:
         "CREATE TABLE customer_match_review (name_a VARCHAR, name_b VARCHAR, score DOUBLE)"
     )
     if review:
-        con.executemany("INSERT INTO customer_match_review VALUES (?, ?, ?)", review)
+        con.register("review_frame", pd.DataFrame(review, columns=["a", "b", "score"]))
+        con.execute("INSERT INTO customer_match_review SELECT * FROM review_frame")
+        con.unregister("review_frame")
 
 
 def _assign_keys(con) -> None:
