@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard import detail, warehouse
 from dashboard.context import PageContext
 from dashboard.filters import DRILL_KEY
-from dashboard.format import format_count, format_money
+from dashboard.format import DASH, format_count, format_money
 from dashboard.tables import frame_bytes
 
 # Colours of the chart series, the theme's primary colour first.
@@ -167,6 +167,7 @@ def show_table(
     event = st.dataframe(
         rows, hide_index=True, key=key, column_config=column_config(rows),
         on_select="rerun" if entity else "ignore", selection_mode="single-row",
+        placeholder=DASH,
     )
     show_downloads(page, rows, title, key)
     if entity is None:

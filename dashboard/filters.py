@@ -162,6 +162,8 @@ def select_choice(name: str, label: str, all_label: str, options: dict) -> str |
         [None, *labels],
         format_func=lambda value: all_label if value is None else labels[value],
         key=_WIDGET.format(name),
+        # Streamlit shows the placeholder, not format_func, while None is chosen.
+        placeholder=all_label,
     )
 
 

@@ -14,6 +14,20 @@ def format_money(value: Decimal | float | None, currency: str | None = None) -> 
     return f"{currency} {value:,.0f}" if currency else f"{value:,.0f}"
 
 
+def format_money_short(value: Decimal | float | None, currency: str | None) -> str:
+    """Format an amount in thousands or millions, such as "USD 6.83M", for labels."""
+    if value is None:
+        return DASH
+    amount = float(value)
+    if abs(amount) >= 1_000_000:
+        text = f"{amount / 1_000_000:,.2f}M"
+    elif abs(amount) >= 1_000:
+        text = f"{amount / 1_000:,.0f}k"
+    else:
+        text = f"{amount:,.0f}"
+    return f"{currency} {text}" if currency else text
+
+
 def format_rate(value: float | None, currency: str | None = None) -> str:
     """Format a 0–1 rate as a percentage with one decimal."""
     return DASH if value is None else f"{value:.1%}"

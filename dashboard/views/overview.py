@@ -7,7 +7,7 @@ from dashboard import context, drilldown, layout, warehouse
 from dashboard.charts import FUNNEL, POSITION, SERIES
 from dashboard.cards import Card, count_caption
 from dashboard.drilldown import RowQuery
-from dashboard.format import format_count, format_days, format_money
+from dashboard.format import format_count, format_days, format_money_short
 from dashboard.kpis import lookup
 from dashboard.period import month_bounds
 
@@ -159,9 +159,9 @@ def funnel_text(stage: str, row, kpis: dict, currency: str) -> str:
     label, _, column, _, median_path = FUNNEL[stage]
     text = f"{format_count(row.row_count)}"
     if column:
-        text += f" · {format_money(row.value_rc, currency)}"
+        text += f" · {format_money_short(row.value_rc, currency)}"
     if median_path:
-        text += f" · median {format_days(lookup(kpis, median_path))} from the step before"
+        text += f" · {format_days(lookup(kpis, median_path))}"
     return text
 
 
@@ -175,13 +175,21 @@ def funnel_figure(stages, kpis: dict, currency: str) -> go.Figure:
             orientation="h",
             customdata=[[row.stage] for row in rows],
             text=[funnel_text(row.stage, row, kpis, currency) for row in rows],
-            textposition="auto",
+            textposition="outside",
+            cliponaxis=False,
             marker_color=drilldown.SERIES_COLOURS[0],
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )
-    fig.update_layout(yaxis={"autorange": "reversed", "type": "category"})
-    return drilldown.style_figure(fig, "Lead to payment in the period (count)")
+    # Room on the right for the labels outside the longest bar.
+    longest = max([row.row_count for row in rows] or [0])
+    fig.update_layout(
+        yaxis={"autorange": "reversed", "type": "category"},
+        xaxis={"range": [0, longest * 1.9 + 1]},
+    )
+    return drilldown.style_figure(
+        fig, "Lead to payment: count · value · median days from the step before"
+    )
 
 
 def month_query(monthly, point) -> tuple[RowQuery, dict] | None:

@@ -109,11 +109,11 @@ def browser():
 def save_screenshot(tmp_path):
     """A function that saves a full-page screenshot into the test's tmp dir.
 
-    With LEAD2CASH_ARTIFACTS set, a copy also goes to artifacts/screenshots/.
+    With LEAD2CASH_ARTIFACTS set to a folder, a copy also goes to that folder.
     """
     directories = [tmp_path / "screenshots"]
     if os.environ.get("LEAD2CASH_ARTIFACTS"):
-        directories.append(REPO / "artifacts" / "screenshots")
+        directories.append(Path(os.environ["LEAD2CASH_ARTIFACTS"]))
     for directory in directories:
         directory.mkdir(parents=True, exist_ok=True)
 
