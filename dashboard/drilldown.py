@@ -117,7 +117,8 @@ def show_breadcrumb(page_title: str, *steps: str) -> None:
 
 
 def file_stem(title: str, page: PageContext) -> str:
-    """Return a file name stem of `title` and the period, such as `invoices_2025-01-01_2025-03-31`."""
+    """Return a file name stem of `title` and the period, such as
+    `invoices_2025-01-01_2025-03-31`."""
     name = re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_")
     return f"{name}_{page.period.start}_{page.period.end}"
 
@@ -160,7 +161,8 @@ def show_table(
     if rows.empty:
         hint = " Widen the period or clear a filter in the sidebar."
         st.info(
-            f"No {title.lower()}{' under these filters.' + hint if is_filtered else '.'}",
+            f"No {title[:1].lower()}{title[1:]}"
+            + (f" under these filters.{hint}" if is_filtered else "."),
             icon=":material/filter_alt_off:",
         )
         return

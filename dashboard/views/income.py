@@ -117,12 +117,16 @@ def drill_query(page, drill, charts: dict):
     key = drill.point[0] if drill.point else ""
     if drill.chart == "income_cash":
         query = cash_query(charts["flows"], key)
-        days = month_bounds(key, page.period) if query else None
-        return query and (query, {"start": days.start, "end": days.end})
+        if query is None:
+            return None
+        days = month_bounds(key, page.period)
+        return query, {"start": days.start, "end": days.end}
     if drill.chart == "income_aging" and key in AGING_BUCKETS:
         values = dict(zip(AGING_BUCKETS, aging_values(charts["aging"])))
         title = f"Open invoices on {page.period.end}, {AGING_BUCKETS[key]}"
-        query = RowQuery(title, "ar_open_invoices", "balance_rc", values[key], "invoice")
+        query = RowQuery(
+            title, "ar_open_invoices", "balance_rc", values[key], "invoice"
+        )
         return query, {**AR_ROWS, "bucket": key}
     if drill.chart == "income_dso":
         month = next((row for row in charts["monthly"] if row["month"] == key), None)

@@ -245,7 +245,8 @@ def show_page() -> None:
         figure = position_figure(positions, page.period.end, currency)
         drilldown.show_chart(figure, "overview_position")
     with right:
-        drilldown.show_chart(funnel_figure(stages, data.kpis, currency), "overview_funnel")
+        figure = funnel_figure(stages, data.kpis, currency)
+        drilldown.show_chart(figure, "overview_funnel")
 
     drill = layout.page_drill(CHARTS)
     if drill:

@@ -51,7 +51,10 @@ CARDS = (
 # Deal statuses in stacking order, each with its bar colour.
 STATUS_COLOURS = {"open": "#1f4e79", "won": "#3a9d5d", "lost": "#b8bec6"}
 # Chart key per grouping column, and the pipeline_deals parameter it sets.
-GROUPS = {"stage": ("pipeline_stage", "stage"), "owner": ("pipeline_owner", "pipeline_owner")}
+GROUPS = {
+    "stage": ("pipeline_stage", "stage"),
+    "owner": ("pipeline_owner", "pipeline_owner"),
+}
 ALL_GROUPS = {"stage": None, "pipeline_owner": None, "status": None}
 
 
@@ -124,7 +127,9 @@ def show_page() -> None:
         return
     st.caption("Click a bar to list the deals behind it.")
     st.subheader("Deals in the period")
-    deals = warehouse.query(page.identity, "pipeline_deals", **page.params(**ALL_GROUPS))
+    deals = warehouse.query(
+        page.identity, "pipeline_deals", **page.params(**ALL_GROUPS)
+    )
     drilldown.show_table(page, deals, "Deals", "pipeline_deals", "deal")
 
 

@@ -178,12 +178,12 @@ def test_shared_url_applies_filters(page, dashboard_url, save_screenshot):
     owner = sidebar.locator('[data-testid="stSelectbox"]').filter(has_text="Owner")
 
     # The chosen option is the value of the selectbox's search input.
-    shown = owner.first.evaluate(
+    owner_text = owner.first.evaluate(
         "box => box.innerText + ' ' + Array.from(box.querySelectorAll('input'))"
         ".map(input => input.value).join(' ')"
     )
 
-    assert "Aiko Tanaka" in shown
+    assert "Aiko Tanaka" in owner_text
     assert sidebar.locator("input[value='2025-01-01']").count() == 1
     assert page.get_by_text("Won deals, owner Aiko Tanaka").count() >= 1
     assert "owner=Aiko+Tanaka" in page.url or "owner=Aiko%20Tanaka" in page.url
