@@ -102,4 +102,6 @@ def export_command(table, db_path, start, end, owner, team, customer, segment,
     )
 
 
-export_command.help = f"{inspect.cleandoc(export_command.help)}\n\nTables: {TABLE_HELP}."
+export_command.help = (
+    f"{inspect.cleandoc(export_command.help)}\n\nTables: {TABLE_HELP}."
+)
