@@ -52,6 +52,8 @@ class Settings:
     """Date the CRM and accounting were connected, for before/after views."""
     stage_probability: dict[str, Decimal] = field(default_factory=dict)
     """Win probability per stage name, used when deals carry none."""
+    memory_limit: str = "4GB"
+    """DuckDB memory limit during a refresh; larger work spills to disk."""
     customer_overrides: str | None = None
     """CSV of name pairs accepted or rejected as one customer, relative to the mapping."""
 
@@ -172,6 +174,7 @@ def _parse_source(path: Path, index: int, entry: dict) -> SourceSpec:
     else:
         paths = _expand_paths(path.parent, where, entry)
         source_format = _source_format(where, entry, paths)
+    decimal, thousands = _separators(where, entry)
     return SourceSpec(
         name=str(entry.get("name", table)),
         table=table,
@@ -181,8 +184,8 @@ def _parse_source(path: Path, index: int, entry: dict) -> SourceSpec:
         values=values,
         constants=constants,
         date_format=_as_tuple(entry.get("date_format", ())),
-        decimal=_separator(where, "decimal", entry.get("decimal", ".")),
-        thousands=_separator(where, "thousands", entry.get("thousands", ",")),
+        decimal=decimal,
+        thousands=thousands,
         encoding=_encoding(where, entry.get("encoding", "utf-8")),
         delimiter=entry.get("delimiter"),
         sheet=entry.get("sheet"),
@@ -287,6 +290,18 @@ def _source_format(where: str, entry: dict, paths: tuple[Path, ...]) -> str:
             f"set format to one of {', '.join(FORMATS)}"
         )
     return name
+
+
+def _separators(where: str, entry: dict) -> tuple[str, str]:
+    # A decimal comma implies a dot for thousands unless the source says otherwise.
+    decimal = _separator(where, "decimal", entry.get("decimal", "."))
+    default_thousands = "." if decimal == "," else ","
+    thousands = _separator(where, "thousands", entry.get("thousands", default_thousands))
+    if decimal == thousands:
+        raise ConfigError(
+            f"{where}: decimal and thousands are both `{decimal}`; set them apart"
+        )
+    return decimal, thousands
 
 
 def _separator(where: str, key: str, value: str) -> str:

@@ -121,13 +121,20 @@ class FieldParser:
         if self._is_status(field):
             allowed = "/".join(TABLES[self.source.table].statuses)
             return f"a status mapped to {allowed} (add it to [sources.values.status])"
-        return {"rate": "a number or percent", "boolean": "yes/no or true/false",
+        if field.kind == "text" and field.name.endswith("_id"):
+            return "an id as text, not a number in scientific notation (export it as text)"
+        return {"rate": "a number", "probability": "a fraction 0-1 or a percent 0-100",
+                "boolean": "yes/no or true/false",
                 "integer": "a whole number"}.get(field.kind, "text")
 
     def _parse_text(self, field: Field, text: str) -> tuple[str, str]:
         if self._is_status(field):
             allowed = ", ".join(sql_literal(s) for s in TABLES[self.source.table].statuses)
             return f"lower({text})", f"lower({text}) NOT IN ({allowed})"
+        if field.name.endswith("_id"):
+            # A spreadsheet shows long numeric ids as "1.23457E+11"; the digits
+            # are lost, so such an id is quarantined rather than loaded.
+            return text, f"regexp_matches({text}, '^[0-9](\\.[0-9]+)?[Ee]\\+[0-9]+$')"
         return text, "false"
 
     def _parse_money(self, field: Field, text: str) -> tuple[str, str]:
@@ -136,14 +143,21 @@ class FieldParser:
         return self._signed(text, value), f"({value}) IS NULL"
 
     def _parse_rate(self, field: Field, text: str) -> tuple[str, str]:
+        number = self._plain_number(text)
+        value = self._signed(text, f"TRY_CAST({number} AS DECIMAL(18,8))")
+        return value, f"({value}) IS NULL"
+
+    def _parse_probability(self, field: Field, text: str) -> tuple[str, str]:
+        # "25%" and "25" are both 25 %, "0.25" is a fraction: exports write a
+        # probability either way, and a fraction is never above 1.
         bare = f"regexp_replace({text}, '\\s*%$', '')"
-        number = self._plain_number(bare)
+        number = f"TRY_CAST({self._plain_number(bare)} AS DECIMAL(18,8))"
         value = (
-            f"CASE WHEN {text} LIKE '%\\%' ESCAPE '\\' "
-            f"THEN TRY_CAST({number} AS DECIMAL(18,8)) / 100 "
-            f"ELSE TRY_CAST({number} AS DECIMAL(18,8)) END"
+            f"CASE WHEN {text} LIKE '%\\%' ESCAPE '\\' OR {number} > 1 "
+            f"THEN {number} / 100 ELSE {number} END"
         )
-        return self._signed(text, value), f"({value}) IS NULL"
+        signed = self._signed(text, value)
+        return signed, f"({signed}) IS NULL OR ({signed}) NOT BETWEEN 0 AND 1"
 
     def _parse_integer(self, field: Field, text: str) -> tuple[str, str]:
         value = f"TRY_CAST(replace({text}, {sql_literal(self.source.thousands)}, '') AS BIGINT)"
@@ -162,7 +176,11 @@ class FieldParser:
         formats = self.source.date_format
         if formats and formats != ("excel",):
             listed = ", ".join(sql_literal(f) for f in formats)
-            value = f"CAST(try_strptime({text}, [{listed}]) AS DATE)"
+            # ISO dates need no setting, so they parse beside the given formats.
+            value = (
+                f"COALESCE(CAST(try_strptime({text}, [{listed}]) AS DATE), "
+                f"CASE WHEN regexp_matches({text}, '{ISO_DATE}') THEN TRY_CAST({text} AS DATE) END)"
+            )
         else:
             value = self._automatic_date(text)
         return value, f"({value}) IS NULL"
@@ -366,7 +384,7 @@ def _quarantine_rows(con, source: SourceSpec) -> int:
     )
     rows = con.execute("SELECT count(*) FROM typed WHERE len(_errors) > 0").fetchall()[0][0]
     rejected = con.execute(
-        "INSERT INTO quarantine SELECT source, ?, file, line, column_name, raw_value, "
+        "INSERT INTO quarantine SELECT source, ?, file, record_number, column_name, raw_value, "
         "reason, NULL FROM stg_rejects WHERE source = ?",
         [source.table, source.name],
     ).fetchall()[0][0] if _has_rejects(con) else 0

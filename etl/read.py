@@ -154,7 +154,22 @@ def _read_file(con, source: SourceSpec, path: Path, part: str) -> int:
     )
     con.execute(f"DROP TABLE {part}_raw")
     rejected = _collect_rejects(con, source, path)
+    if rejected:
+        _renumber_after_rejects(con, source, path, part)
     return con.execute(f"SELECT count(*) FROM {part}").fetchall()[0][0] + rejected
+
+
+def _renumber_after_rejects(con, source: SourceSpec, path: Path, part: str) -> None:
+    # Kept rows were numbered 1..n among themselves; shift each past the
+    # rejected records before it, so every record keeps its own number. The
+    # k-th kept record is record k + #{rejects j : record_j - j < k}.
+    con.execute(
+        f"UPDATE {part} SET _row = _row + (SELECT count(*) FROM ("
+        "SELECT record_number - row_number() OVER (ORDER BY record_number) AS kept_before "
+        "FROM stg_rejects WHERE source = ? AND file = ?) AS r "
+        f"WHERE r.kept_before < {part}._row)",
+        [source.name, str(path)],
+    )
 
 
 def _reader_sql(con, source: SourceSpec, path: Path) -> tuple[str, list]:
@@ -169,6 +184,8 @@ def _reader_sql(con, source: SourceSpec, path: Path) -> tuple[str, list]:
             "rejects_scan = 'reject_scans'",
             f"encoding = '{source.encoding}'",
         ]
+        if source.header_row > 1:
+            options.append(f"skip = {int(source.header_row) - 1}")
         if source.delimiter:
             options.append("delim = ?")
         params = [str(path)] + ([source.delimiter] if source.delimiter else [])
@@ -188,12 +205,16 @@ def _collect_rejects(con, source: SourceSpec, path: Path) -> int:
         return 0
     con.execute(
         "CREATE TEMP TABLE IF NOT EXISTS stg_rejects (source VARCHAR, file VARCHAR, "
-        "line BIGINT, column_name VARCHAR, raw_value VARCHAR, reason VARCHAR)"
+        "record_number BIGINT, column_name VARCHAR, raw_value VARCHAR, reason VARCHAR)"
     )
+    # One quarantine row per rejected record, numbered like kept records
+    # (line 1 is the header), however many of its columns the reader flagged.
     count = con.execute(
-        "INSERT INTO stg_rejects SELECT ?, ?, line, column_name, csv_line, "
-        "error_type || ': ' || error_message FROM reject_errors",
-        [source.name, str(path)],
+        "INSERT INTO stg_rejects SELECT ?, ?, line - 1 - ?, "
+        "string_agg(DISTINCT column_name, ', '), any_value(csv_line), "
+        "'unreadable line: ' || string_agg(DISTINCT error_type || ' ' || error_message, '; ') "
+        "FROM reject_errors GROUP BY line",
+        [source.name, str(path), source.header_row - 1],
     ).fetchall()[0][0]
     con.execute("DELETE FROM reject_errors")
     con.execute("DELETE FROM reject_scans")

@@ -121,6 +121,7 @@ def _build(config: Config, building: Path, db_path: Path, result: RefreshResult,
     step = "create tables"
     try:
         con.execute(f"SET TimeZone = '{config.settings.timezone}'")
+        con.execute("SET memory_limit = ?", [config.settings.memory_limit])
         create_tables(con)
         has_previous = attach_previous(con, db_path)
 

@@ -1,3 +1,9 @@
+-- Payments carry the customer of the invoice they pay.
+ALTER TABLE payments ADD COLUMN customer_key VARCHAR;
+UPDATE payments SET customer_key = i.customer_key
+FROM invoices AS i
+WHERE i.invoice_id = payments.invoice_id;
+
 -- Payments and credit notes applied to each invoice, in the invoice's currency.
 CREATE TABLE invoice_events AS
 SELECT invoice_id, paid_on AS event_on, amount, 'payment' AS kind, payment_id AS event_id
@@ -50,7 +56,13 @@ SELECT i.invoice_id, i.customer_key, c.customer_name AS customer_name,
             ELSE CAST(round(greatest(i.total - coalesce(p.paid, 0)
                  - coalesce(cn.credited, 0), 0) * r.fx, 2) AS DECIMAL(18,2))
        END AS balance_rc,
-       s.paid_in_full_on, s.event_days, r.fx
+       s.paid_in_full_on, s.event_days, r.fx,
+       -- what the payments say, whatever status the export carried
+       CASE WHEN s.paid_in_full_on IS NOT NULL
+                 OR (i.status = 'paid' AND s.event_days = 0) THEN 'paid'
+            WHEN coalesce(p.paid, 0) + coalesce(cn.credited, 0) > 0 THEN 'partly paid'
+            ELSE 'unpaid'
+       END AS payment_status
 FROM invoices AS i
 JOIN invoice_settlement AS s ON s.invoice_id = i.invoice_id
 JOIN invoice_rates AS r ON r.invoice_id = i.invoice_id

@@ -124,12 +124,6 @@ def test_money_value_parses(tmp_path, raw, options, expected):
     assert quarantined(con) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="etl/config.py:185 keeps the default thousands `,` when only decimal=',' "
-    "is set, and etl/parse.py:195 strips that `,` before it maps the decimal, "
-    "so `12,50` loads as 1250.00 and `1.234,56 €` is quarantined",
-)
 @pytest.mark.parametrize(
     ("raw", "expected"), [("1.234,56 €", "1234.56"), ("12,50", "12.50")]
 )
@@ -204,11 +198,6 @@ def test_deal_probability_parses(tmp_path, raw, expected):
     assert quarantined(con) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="etl/parse.py:138 (_parse_rate) accepts any number, so a probability "
-    "exported as `25` (meaning 25 %) loads as 25.0, a 2500 % chance",
-)
 def test_probability_above_one_not_loaded(tmp_path):
     path = write_rows(tmp_path, [["id", "status", "probability"], ["D1", "open", "25"]])
     result, con = refresh_one(tmp_path, deals_source(path))
@@ -411,11 +400,6 @@ def test_iso_datetime_date_in_timezone(tmp_path, timezone, raw, expected):
     assert con.execute("SELECT issued_on FROM invoices").fetchall() == [(expected,)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="etl/parse.py:131 (_parse_text) accepts any text for ids, so an id that "
-    "Excel turned into `1.23457E+11` is loaded as that text",
-)
 @pytest.mark.parametrize(("field", "column"), [("invoice_id", "id"),
                                                ("customer_id", "customer_number")])
 def test_excel_scientific_id_is_quarantined(tmp_path, field, column):

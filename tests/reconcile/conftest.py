@@ -13,7 +13,7 @@ which is "today" for the grace period.
 - D7 Beta won 400 on 03-01, invoice I6 bills 250 on 03-05 without naming
   it: too far off to link, so I6 has no deal and D7 is not invoiced.
 - I7 bills Xeno Ltd, which no CRM record names.
-- Leads "Northwind Store 12" and "Northwind Store 13" differ in number only,
+- Leads "Northwind Store" and "Northwood Store" differ in their first word,
   so they go to review rather than being merged.
 """
 
@@ -33,8 +33,8 @@ def reconcile_warehouse(tmp_path_factory):
     """)
     write_csv(folder, "leads.csv", """
         id,created,company
-        L1,2024-01-02,Northwind Store 12
-        L2,2024-01-03,Northwind Store 13
+        L1,2024-01-02,Northwind Store
+        L2,2024-01-03,Northwood Store
     """)
     write_csv(folder, "deals.csv", """
         id,account,customer,stage,amount,created,closed

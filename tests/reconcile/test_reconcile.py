@@ -119,12 +119,12 @@ def test_customer_in_one_system_only(results):
 
 def test_probable_duplicates_from_review(results):
     assert results["probable_duplicates"]["rows"] == [
-        {"name_a": "northwind store 12", "name_b": "northwind store 13", "score": 94.4,
-         "customer_key_a": customer_key("northwind store 12"),
-         "customer_name_a": "Northwind Store 12",
-         "customer_key_b": customer_key("northwind store 13"),
-         "customer_name_b": "Northwind Store 13", "system": "CRM",
-         "action": "CRM: merge 'Northwind Store 12' and 'Northwind Store 13' if they "
+        {"name_a": "northwind store", "name_b": "northwood store", "score": 86.7,
+         "customer_key_a": customer_key("northwind store"),
+         "customer_name_a": "Northwind Store",
+         "customer_key_b": customer_key("northwood store"),
+         "customer_name_b": "Northwood Store", "system": "CRM",
+         "action": "CRM: merge 'Northwind Store' and 'Northwood Store' if they "
                    "are one company; either way record the decision as accept or "
                    "reject in the customer overrides file"},
     ]
