@@ -256,3 +256,29 @@ def test_vendor_statuses_map_and_unmapped_are_reported(tmp_path):
         ]
     assert result.unmapped == [("invoices", "state", "DRAFT", 1), ("invoices", "state", "Draft", 1)]
     assert "unmapped values" in result.summary()
+
+
+def test_folder_of_monthly_exports_loads_as_one_table(tmp_path):
+    from tests.conftest import write_csv
+
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    write_csv(exports, "2024-01.csv", """
+        invoice_id,customer,issued_on,total
+        J1,Acme Inc.,2024-01-05,100.00
+    """)
+    write_csv(exports, "2024-02.csv", """
+        invoice_id,customer,issued_on,total
+        F1,Acme Inc.,2024-02-05,200.00
+        F2,Beta LLC,2024-02-06,N/A
+    """)
+    for path in ("exports", "exports/2024-*.csv"):
+        source = dict(invoices_source("bom_header.csv"), path=path)
+        con = build_warehouse(tmp_path, [source])
+        loaded = rows(con, "SELECT invoice_id, _file, _row FROM invoices ORDER BY 1")
+        assert [(i, f.rsplit("/", 1)[-1], r) for i, f, r in loaded] == [
+            ("F1", "2024-02.csv", 1), ("J1", "2024-01.csv", 1),
+        ]
+        quarantined = rows(con, "SELECT file, row_number FROM quarantine")
+        assert [(f.rsplit("/", 1)[-1], r) for f, r in quarantined] == [("2024-02.csv", 2)]
+        con.close()
