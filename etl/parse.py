@@ -56,17 +56,17 @@ class FieldParser:
 
     def column_for(self, field: Field) -> str | None:
         """Return the staged header feeding `field`, matched case-insensitively."""
-        wanted = self.source.columns.get(field.name)
-        if wanted is None:
+        mapped_header = self.source.columns.get(field.name)
+        if mapped_header is None:
             return None
         for header in self.headers:
-            if header == wanted:
+            if header == mapped_header:
                 return header
         for header in self.headers:
-            if header.strip().lower() == wanted.strip().lower():
+            if header.strip().lower() == mapped_header.strip().lower():
                 return header
         raise SourceError(
-            f"{self.source.origin}: column `{wanted}` (mapped to "
+            f"{self.source.origin}: column `{mapped_header}` (mapped to "
             f"`{self.source.table}.{field.name}`) not found; the file has "
             f"{', '.join(self.headers)}. Fix [sources.columns] in the mapping file."
         )
@@ -148,8 +148,8 @@ class FieldParser:
         return value, f"({value}) IS NULL"
 
     def _parse_probability(self, field: Field, text: str) -> tuple[str, str]:
-        # "25%" and "25" are both 25 %, "0.25" is a fraction: exports write a
-        # probability either way, and a fraction is never above 1.
+        # Exports write a probability as "25%", "25" or "0.25". A fraction is
+        # never above 1, so a bare number above 1 is read as a percent.
         bare = f"regexp_replace({text}, '\\s*%$', '')"
         number = f"TRY_CAST({self._plain_number(bare)} AS DECIMAL(18,8))"
         value = (

@@ -46,7 +46,7 @@ class SourceCounts:
 
 @dataclass
 class RefreshResult:
-    """What one refresh did."""
+    """Outcome of one refresh: run id, timing and per-file row counts."""
 
     run_id: str
     db_path: Path
@@ -54,7 +54,7 @@ class RefreshResult:
     finished_at: dt.datetime
     files: list[SourceCounts] = field(default_factory=list)
     unmapped: list[tuple[str, str, str, int]] = field(default_factory=list)
-    """(source, column, value, rows) of status values no map names."""
+    """(source, column, value, rows) for each status value that no map contains."""
 
     def summary(self) -> str:
         """Return one line per source file: rows read = loaded + quarantined."""
