@@ -20,14 +20,19 @@ def split_statements(script: str) -> list[str]:
     return [part.strip() for part in parts if part.strip()]
 
 
-def execute(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None):
-    """Execute `sql`, binding only the parameters it names.
+def bound_params(sql: str, params: dict | None) -> dict:
+    """Return the parameters of `params` that `sql` names as `$name`.
 
     DuckDB rejects a parameter the statement does not use, so callers can pass
     one dict of every setting to every statement.
     """
     names = set(PARAMETER.findall(sql))
-    bound = {k: v for k, v in (params or {}).items() if k in names}
+    return {k: v for k, v in (params or {}).items() if k in names}
+
+
+def execute(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None):
+    """Execute `sql`, binding only the parameters it names."""
+    bound = bound_params(sql, params)
     return con.execute(sql, bound) if bound else con.execute(sql)
 
 
@@ -43,4 +48,5 @@ def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = 
     DuckDB's own `.df()` turns DECIMAL into float64, which would put binary
     floats into money columns.
     """
-    return execute(con, sql, params).to_arrow_table().to_pandas()
+    relation = con.sql(sql, params=bound_params(sql, params) or None)
+    return relation.to_arrow_table().to_pandas()
