@@ -154,6 +154,7 @@ def pipeline_kpis(con, filters: KpiFilters, settings: dict) -> dict:
         "won_count": row["won_count"],
         "lost_count": row["lost_count"],
         "won_value": money(row["won_value"] or 0),
+        "unconverted_count": row["won_unconverted"],
         "win_rate": ratio(row["won_count"], closed),
         "avg_won_deal_size": money(_divide(row["won_value"], row["won_with_amount"])),
         "sales_cycle_days": {
@@ -194,6 +195,7 @@ def collection_kpis(con, filters, settings, invoicing: dict, period_days: int) -
     return {
         "cash_collected": money(row["cash_collected"]),
         "payment_count": row["payment_count"],
+        "unconverted_count": row["payments_unconverted"],
         "ar_total": money(row["ar_total"]),
         "ar_count": row["ar_count"],
         "ar_aging": {

@@ -24,6 +24,8 @@ SELECT
     count(*) FILTER (WHERE closed_in_period AND status = 'lost') AS lost_count,
     sum(amount_rc) FILTER (WHERE closed_in_period AND status = 'won') AS won_value,
     count(amount_rc) FILTER (WHERE closed_in_period AND status = 'won') AS won_with_amount,
+    count(*) FILTER (WHERE closed_in_period AND status = 'won' AND amount IS NOT NULL
+                       AND amount_rc IS NULL) AS won_unconverted,
     median(cycle_days) FILTER (WHERE closed_in_period AND status = 'won') AS cycle_median,
     avg(cycle_days) FILTER (WHERE closed_in_period AND status = 'won') AS cycle_mean,
     quantile_cont(cycle_days, 0.9) FILTER (WHERE closed_in_period AND status = 'won') AS cycle_p90,
