@@ -6,7 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import context, warehouse
+from dashboard.comparison import GO_LIVE_KEY
+from dashboard.feedback_form import show_feedback_form
 from dashboard.filters import select_filters, sync_url
+from dashboard.links import CLIENT_KEY, CLIENT_PAGE, CLIENT_URL_PATH
 from dashboard.warehouse import WarehouseError, file_identity
 
 logger = logging.getLogger(__name__)
@@ -20,8 +23,21 @@ PAGES = (
     st.Page(
         "views/income.py", title="Income & collections", icon=":material/payments:"
     ),
+    st.Page(
+        CLIENT_PAGE, title="Client 360", icon=":material/person_search:",
+        url_path=CLIENT_URL_PATH,
+    ),
+    st.Page(
+        "views/reconciliation.py", title="Reconciliation",
+        icon=":material/compare_arrows:",
+    ),
+    st.Page(
+        "views/before_after.py", title="Before and after", icon=":material/event:"
+    ),
     DATA_QUALITY,
 )
+# URL keys that a page reads itself, by the page's URL path.
+PAGE_KEYS = {CLIENT_URL_PATH: (CLIENT_KEY,), "before_after": (GO_LIVE_KEY,)}
 _LAST_PAGE = "last_page"
 
 
@@ -62,9 +78,12 @@ def main() -> None:
         else:
             filters = select_filters(identity)
             # A drill-down belongs to one page, so a page change drops it.
-            sync_url(filters, keep_drill=is_same_page(page))
+            page_keys = PAGE_KEYS.get(page.url_path, ())
+            sync_url(filters, keep_drill=is_same_page(page), page_keys=page_keys)
             context.store(context.PageContext(identity, filters))
             show_freshness(identity)
+        # Drawn before the page runs, so a page that stops early still has it.
+        show_feedback_form(page.title)
         page.run()
     except WarehouseError as error:
         logger.error("page %s failed: %s", page.title, error)

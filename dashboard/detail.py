@@ -1,11 +1,12 @@
 """Detail panels: a deal with its invoices and payments, an invoice with its
-payments and credit notes, or a customer with its deals and invoices."""
+payments and credit notes, or a customer with its deals and invoices; each
+links its customer to the Client 360 page."""
 
 from typing import Callable, NamedTuple
 
 import streamlit as st
 
-from dashboard import warehouse
+from dashboard import links, warehouse
 
 
 class Entity(NamedTuple):
@@ -48,10 +49,21 @@ def show_detail(page, entity: str, value, show_table: Callable) -> None:
     kind = ENTITIES[entity]
     with st.container(border=True, key=f"detail_{entity}"):
         st.subheader(f"{kind.label} {value}")
-        for sql_name, heading in kind.parts:
+        for index, (sql_name, heading) in enumerate(kind.parts):
             rows = warehouse.query(
                 page.identity, sql_name, **{kind.id_column: str(value)}
             )
+            if index == 0:
+                show_customer_link(page, rows)
             st.markdown(f"**{heading}**")
             title = f"{heading} of {entity} {value}"
             show_table(page, rows, title, f"{sql_name}_rows", is_filtered=False)
+
+
+def show_customer_link(page, record) -> None:
+    """Link the customer of a one-row `record` frame to its Client 360 page."""
+    if record.empty or "customer_key" not in record.columns:
+        return
+    first = record.iloc[0]
+    links.show_client_link(first["customer_key"], first.get("customer_name"),
+                           page.filters)

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import detail, warehouse
+from dashboard import detail, links, warehouse
 from dashboard.context import PageContext
 from dashboard.filters import DRILL_KEY
 from dashboard.format import DASH, format_count, format_money
@@ -157,7 +157,10 @@ def show_table(
     page: PageContext, rows: pd.DataFrame, title: str, key: str,
     entity: str | None = None, is_filtered: bool = True,
 ) -> None:
-    """Show `rows` with downloads; with `entity`, a clicked row opens its detail."""
+    """Show `rows` with downloads; with `entity`, a clicked row opens its detail.
+
+    Rows with a `customer_key` get a column of links to the Client 360 page.
+    """
     if rows.empty:
         hint = " Widen the period or clear a filter in the sidebar."
         st.info(
@@ -166,8 +169,11 @@ def show_table(
             icon=":material/filter_alt_off:",
         )
         return
+    # The Client 360 link is for the screen only, so the files hold the rows.
+    shown = links.add_link_column(rows, page.filters)
     event = st.dataframe(
-        rows, hide_index=True, key=key, column_config=column_config(rows),
+        shown, hide_index=True, key=key,
+        column_config={**column_config(rows), **links.link_column_config()},
         on_select="rerun" if entity else "ignore", selection_mode="single-row",
         placeholder=DASH,
     )

@@ -3,7 +3,8 @@
 URL format, every key optional: `?period=last_12_months&start=2025-01-01&
 end=2025-03-31&owner=NAME&team=NAME&customer=CUSTOMER_KEY&segment=NAME&
 currency=ISO&sep=semicolon&drill=CHART~PART~PART`. `start` and `end` apply
-when `period=custom`; `drill` is the chart point a page is narrowed to.
+when `period=custom`; `drill` is the chart point a page is narrowed to. A page
+may read keys of its own, such as `client=CUSTOMER_KEY` on Client 360.
 """
 
 import datetime as dt
@@ -189,11 +190,18 @@ def select_filters(identity: FileIdentity) -> Filters:
     return Filters(preset, period, separator=separator, **choices)
 
 
-def sync_url(filters: Filters, keep_drill: bool) -> None:
-    """Write `filters` to the URL, keeping the drill-down only when asked to."""
+def sync_url(filters: Filters, keep_drill: bool, page_keys: tuple = ()) -> None:
+    """Write `filters` to the URL, keeping the drill-down only when asked to.
+
+    `page_keys` are URL keys the current page reads itself, such as the Client
+    360 page's customer; their values stay as they are.
+    """
     params = filters.query_params()
     drill = st.query_params.get(DRILL_KEY)
     if keep_drill and drill:
         params[DRILL_KEY] = drill
+    for key in page_keys:
+        if st.query_params.get(key):
+            params[key] = st.query_params[key]
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)

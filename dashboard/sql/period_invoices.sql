@@ -2,6 +2,7 @@
 SELECT
     invoice_id,
     customer_name,
+    customer_key,
     segment,
     deal_id,
     owner,

@@ -17,6 +17,7 @@ viewed AS (
     SELECT
         deal_id,
         customer_name,
+        customer_key,
         segment,
         coalesce(stage, '(no stage)') AS stage,
         coalesce(owner, '(no owner)') AS owner,

@@ -1,10 +1,18 @@
-"""Data quality: the last ETL runs, rows per source and the quarantined rows."""
+"""Data quality: the last ETL runs, rows per source, unmapped status values, the
+quarantined rows, customer names to review and the dashboard's feedback."""
 
 import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import context, drilldown, layout, warehouse
+from dashboard.feedback_form import show_feedback_summary
 from dashboard.format import format_count
+from dashboard.quality_fixes import (
+    OVERRIDES_FILE,
+    overrides_csv,
+    status_snippet,
+    with_fixes,
+)
 
 RUN_LIMIT = 20
 CHART = "dq_sources"
@@ -72,6 +80,50 @@ def show_runs(page: context.PageContext):
     return warehouse.query(page.identity, "run_sources", run_id=run_id)
 
 
+def show_unmapped_statuses(page: context.PageContext) -> None:
+    """Show status values no map names, with the mapping entries that fix them."""
+    st.subheader("Unmapped status values")
+    unmapped = warehouse.query(page.identity, "unmapped_statuses")
+    if unmapped.empty:
+        st.success("Every exported status value maps to a canonical status.",
+                   icon=":material/check:")
+        return
+    st.caption(
+        f"{len(unmapped):,} status values in {int(unmapped['row_count'].sum()):,} "
+        "rows map to no canonical status, so those rows are quarantined. Add each "
+        "value to [sources.values.status] of its source in the mapping file, then "
+        "refresh."
+    )
+    drilldown.show_table(page, with_fixes(unmapped), "Unmapped status values",
+                         "dq_unmapped", is_filtered=False)
+    st.markdown("Entries to paste into the mapping file, each set to the status "
+                "that the value means:")
+    st.code(status_snippet(unmapped), language="toml")
+
+
+def show_match_review(page: context.PageContext) -> None:
+    """Show the customer name pairs to decide, with an overrides file to fill in."""
+    st.subheader("Customer names to review")
+    review = warehouse.query(page.identity, "customer_match_review")
+    if review.empty:
+        st.success("No customer names wait for a decision.", icon=":material/check:")
+        return
+    st.caption(
+        f"{len(review):,} name pairs are close but were not merged. In the "
+        f"downloaded file, write accept (one company) or reject (two companies) "
+        f"in the decision column, save it beside the mapping file and set "
+        f"`customer_overrides = \"{OVERRIDES_FILE}\"` in its [settings]; every "
+        "later refresh then honours the decisions."
+    )
+    drilldown.show_table(page, review, "Customer match review", "dq_match_review",
+                         is_filtered=False)
+    st.download_button(
+        f"Download {OVERRIDES_FILE} to fill in", overrides_csv(review),
+        file_name=OVERRIDES_FILE, mime="text/csv", key="dq_overrides_csv",
+        icon=":material/download:",
+    )
+
+
 def show_page() -> None:
     """Draw the Data quality page."""
     page = context.require()
@@ -90,6 +142,7 @@ def show_page() -> None:
         else:
             st.caption("Click a bar to list the rows behind it.")
 
+    show_unmapped_statuses(page)
     st.subheader("Quarantined rows")
     quarantine = warehouse.query(
         page.identity, "quarantine_rows", source=None, table_name=None
@@ -97,6 +150,9 @@ def show_page() -> None:
     st.caption(f"{len(quarantine):,} quarantined values with the reason for each.")
     drilldown.show_table(page, quarantine, "Quarantine", "dq_quarantine",
                          is_filtered=False)
+    show_match_review(page)
+    st.subheader("Dashboard feedback")
+    show_feedback_summary(page)
 
 
 show_page()
