@@ -2,8 +2,10 @@
 
 `generate_demo` writes CSV files shaped like vendor exports, with the faults that
 real exports carry, and the mapping file that loads them. The same seed always
-gives byte-identical files, because every random draw comes from one
-`random.Random(seed)` and every date lies in a fixed span.
+gives byte-identical files, because every random draw comes from a
+`random.Random` seeded from `seed` and every date lies in a fixed span.
+`etl.demo_mismatches` adds the records that only a cross-check of the two
+systems finds, such as customers known to one system only.
 """
 
 from __future__ import annotations
@@ -18,11 +20,24 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from etl.demo_mismatches import make_mismatches
+from etl.demo_model import (
+    CENT,
+    CURRENCY_BY_COUNTRY,
+    END,
+    START,
+    _Account,
+    _Activity,
+    _CreditNote,
+    _Deal,
+    _Invoice,
+    _Lead,
+    _Payment,
+    _Return,
+)
+
 logger = logging.getLogger(__name__)
 
-START = date(2024, 1, 1)
-END = date(2025, 12, 31)
-CENT = Decimal("0.01")
 ACCOUNTING_DATE_FORMAT = "%m/%d/%Y"
 
 TEAM_BY_OWNER = {
@@ -34,13 +49,6 @@ TEAM_BY_OWNER = {
     "Luis Ortega": "West",
     "Sophie Laurent": "EMEA",
     "Jonas Becker": "EMEA",
-}
-CURRENCY_BY_COUNTRY = {
-    "US": "USD",
-    "CA": "USD",
-    "DE": "EUR",
-    "FR": "EUR",
-    "GB": "GBP",
 }
 # VAT included in the invoice total. US and Canadian invoices carry no tax.
 VAT_BY_COUNTRY = {"DE": Decimal("0.19"), "FR": Decimal("0.20"), "GB": Decimal("0.20")}
@@ -184,96 +192,6 @@ QUARANTINE_FAULTS = (
 )
 
 
-@dataclass
-class _Account:
-    account_id: str
-    crm_name: str
-    books_name: str
-    customer_id: str
-    country: str
-    segment: str
-    owner: str
-    terms_days: int
-    parent_name: str = ""
-    is_customer_id_in_crm: bool = False
-
-    @property
-    def currency(self) -> str:
-        return CURRENCY_BY_COUNTRY[self.country]
-
-
-@dataclass
-class _Deal:
-    account: _Account
-    owner: str
-    created_on: date
-    closed_on: date | None
-    stage: str
-    amount: Decimal
-    product: str
-    probability: str = ""
-    deal_id: str = ""
-    lead_id: str = ""
-
-
-@dataclass
-class _Lead:
-    created_on: date
-    origin: str
-    company: str
-    owner: str
-    status: str
-    deal: _Deal | None = None
-    lead_id: str = ""
-
-
-@dataclass
-class _Activity:
-    deal: _Deal
-    kind: str
-    occurred_at: str
-    subject: str
-    notes: str
-
-
-@dataclass
-class _Invoice:
-    deal: _Deal
-    issued_on: date
-    total: Decimal
-    has_deal_ref: bool = True
-    is_void: bool = False
-    is_duplicate: bool = False
-    replaces: _Invoice | None = None
-    has_due_date: bool = True
-    invoice_id: str = ""
-    paid: Decimal = Decimal(0)
-    credited: Decimal = Decimal(0)
-
-    @property
-    def due_on(self) -> date:
-        return self.issued_on + timedelta(days=self.deal.account.terms_days)
-
-
-@dataclass
-class _Payment:
-    invoice: _Invoice
-    paid_on: date
-    amount: Decimal
-    method: str
-    payment_id: str = ""
-
-
-@dataclass
-class _CreditNote:
-    invoice: _Invoice
-    issued_on: date
-    amount: Decimal
-    reason: str
-    has_invoice_ref: bool = True
-    credit_note_id: str = ""
-
-
 @dataclass(frozen=True)
 class _Export:
     file: str
@@ -402,6 +320,18 @@ EXPORTS = (
         is_accounting=True,
     ),
     _Export(
+        "acct_returns.csv",
+        "returns",
+        (
+            ("RMA Number", ("return_id",)),
+            ("Order Ref", ("deal_id",)),
+            ("Invoice Number", ("invoice_id",)),
+            ("Return Date", ("returned_on",)),
+            ("Return Reason", ("reason",)),
+        ),
+        is_accounting=True,
+    ),
+    _Export(
         "fx_rates.csv",
         "fx_rates",
         (
@@ -451,14 +381,31 @@ def generate_demo(out_dir: Path, seed: int = 20240101) -> Path:
     credit_notes = _make_credit_notes(rng, invoices)
     payments = _make_payments(rng, invoices)
 
+    # Cross-system faults come from a second generator, so that the records
+    # above are the same as without them. Ids then follow the dates again.
+    mismatch_rng = random.Random(f"{seed}:mismatches")
+    mismatches = make_mismatches(mismatch_rng, accounts, invoices)
+    accounts += mismatches.accounts
+    deals = _number_deals(deals + mismatches.deals)
+    invoices = _number_invoices(invoices + mismatches.invoices)
+    payments = _number_payments(payments + mismatches.payments)
+
+    # The added payments draw their rows from the second generator too, so that
+    # the exchange rates drawn after the payment rows stay as they were.
+    added_payments = {id(payment) for payment in mismatches.payments}
+    payment_rows = [
+        _payment_row(mismatch_rng if id(payment) in added_payments else rng, payment)
+        for payment in payments
+    ]
     rows_by_file = {
         "crm_accounts.csv": [_account_row(account) for account in accounts],
         "crm_leads.csv": [_lead_row(lead) for lead in leads],
         "crm_deals.csv": [_deal_row(deal) for deal in deals],
         "crm_activities.csv": _activity_rows(activities),
         "acct_invoices.csv": [_invoice_row(invoice) for invoice in invoices],
-        "acct_payments.csv": [_payment_row(rng, payment) for payment in payments],
+        "acct_payments.csv": payment_rows,
         "acct_credit_notes.csv": [_credit_note_row(note) for note in credit_notes],
+        "acct_returns.csv": [_return_row(item) for item in mismatches.returns],
         "fx_rates.csv": _fx_rate_rows(rng),
     }
     _add_quarantine_rows(rng, rows_by_file)
@@ -553,8 +500,12 @@ def _make_deals(rng: random.Random, accounts: list[_Account]) -> list[_Deal]:
     ]
     for account in foreign:
         deals += [_make_won_deal(rng, account) for _ in range(FOREIGN_ANCHOR_DEALS)]
+    return _number_deals(deals)
 
-    deals.sort(key=lambda deal: deal.created_on)
+
+def _number_deals(deals: list[_Deal]) -> list[_Deal]:
+    # The CRM numbers deals in the order they were created.
+    deals = sorted(deals, key=lambda deal: deal.created_on)
     for number, deal in enumerate(deals, start=10001):
         deal.deal_id = f"OPP-{number}"
     return deals
@@ -673,7 +624,6 @@ def _make_activity(rng: random.Random, deal: _Deal, day: date) -> _Activity:
     notes = rng.choice(ACTIVITY_NOTES) if rng.random() < 0.2 else ""
     subject = rng.choice(ACTIVITY_SUBJECTS[kind])
     return _Activity(deal, kind, occurred_at, subject, notes)
-    return activities
 
 
 # --- Accounting side ------------------------------------------------------------
@@ -687,13 +637,18 @@ def _make_invoices(rng: random.Random, deals: list[_Deal]) -> list[_Invoice]:
             treatment = treatment_by_deal.get(deal.deal_id, "")
             invoices += _invoice_deal(rng, deal, treatment)
 
-    # Numbering follows the issue date, as accounting systems assign it.
-    invoices.sort(key=lambda invoice: invoice.issued_on)
-    for number, invoice in enumerate(invoices, start=100001):
-        invoice.invoice_id = f"INV-{number}"
+    invoices = _number_invoices(invoices)
     net_30 = [i for i in invoices if i.deal.account.terms_days == 30 and not i.is_void]
     for invoice in rng.sample(net_30, BLANK_DUE_DATE_COUNT):
         invoice.has_due_date = False
+    return invoices
+
+
+def _number_invoices(invoices: list[_Invoice]) -> list[_Invoice]:
+    # Numbering follows the issue date, as accounting systems assign it.
+    invoices = sorted(invoices, key=lambda invoice: invoice.issued_on)
+    for number, invoice in enumerate(invoices, start=100001):
+        invoice.invoice_id = f"INV-{number}"
     return invoices
 
 
@@ -800,13 +755,16 @@ def _make_payments(rng: random.Random, invoices: list[_Invoice]) -> list[_Paymen
         payments += _pay_invoice(rng, invoice, behaviour)
 
     # Payments after the span have not happened yet, so those invoices stay open.
-    payments = sorted(
-        (payment for payment in payments if payment.paid_on <= END),
-        key=lambda payment: payment.paid_on,
-    )
+    payments = _number_payments([p for p in payments if p.paid_on <= END])
+    for payment in payments:
+        payment.invoice.paid += payment.amount
+    return payments
+
+
+def _number_payments(payments: list[_Payment]) -> list[_Payment]:
+    payments = sorted(payments, key=lambda payment: payment.paid_on)
     for number, payment in enumerate(payments, start=700001):
         payment.payment_id = f"PAY-{number}"
-        payment.invoice.paid += payment.amount
     return payments
 
 
@@ -991,6 +949,17 @@ def _credit_note_row(note: _CreditNote) -> dict[str, str]:
         "Credit Amount": _format_money(-note.amount, account.currency),
         "Currency": account.currency,
         "Reason Code": note.reason,
+    }
+
+
+def _return_row(item: _Return) -> dict[str, str]:
+    invoice = item.invoice
+    return {
+        "RMA Number": item.return_id,
+        "Order Ref": invoice.deal.deal_id,
+        "Invoice Number": invoice.invoice_id if item.has_invoice_ref else "",
+        "Return Date": _accounting_date(item.returned_on),
+        "Return Reason": item.reason,
     }
 
 

@@ -10,10 +10,26 @@ import duckdb
 import pytest
 
 from etl.demo import EXPORTS, QUARANTINE_FAULTS, SPECIAL_DEAL_COUNTS, generate_demo
+from etl.demo_mismatches import (
+    ACCOUNTING_ONLY_CUSTOMERS,
+    CRM_ONLY_CUSTOMERS,
+    RETURN_COUNT,
+    STAGE_CONFLICT_COUNT,
+)
+from etl.kpis import EVENTS, compute_kpis
+from etl.reconcile import CHECKS, reconcile
 from etl.refresh import refresh
 
-ACCOUNTING_FILES = ("acct_invoices.csv", "acct_payments.csv", "acct_credit_notes.csv")
+ACCOUNTING_FILES = (
+    "acct_invoices.csv",
+    "acct_payments.csv",
+    "acct_credit_notes.csv",
+    "acct_returns.csv",
+)
+SPAN_START = date(2024, 1, 1)
 SPAN_END = date(2025, 12, 31)
+OPEN_STAGES = ("Prospecting", "Qualified", "Proposal", "Negotiation")
+ACCOUNTING_ONLY_INVOICE_COUNT = sum(count for _, _, count in ACCOUNTING_ONLY_CUSTOMERS)
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +37,20 @@ def demo_dir(tmp_path_factory) -> Path:
     out_dir = tmp_path_factory.mktemp("demo")
     generate_demo(out_dir)
     return out_dir
+
+
+@pytest.fixture(scope="module")
+def warehouse(demo_dir, tmp_path_factory):
+    # One refresh of the demo for every test that reads the warehouse.
+    db_path = tmp_path_factory.mktemp("warehouse") / "demo.duckdb"
+    refresh(demo_dir / "lead2cash.toml", db_path)
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        yield con
+
+
+@pytest.fixture(scope="module")
+def reconciled(warehouse) -> dict:
+    return reconcile(warehouse)
 
 
 def read_rows(demo_dir: Path, file_name: str) -> list[dict[str, str]]:
@@ -141,9 +171,11 @@ def test_csv_rows_have_every_column(demo_dir):
 def test_row_counts(demo_dir):
     counts = {export.file: len(read_rows(demo_dir, export.file)) for export in EXPORTS}
 
-    assert counts["crm_accounts.csv"] == 60
+    assert counts["crm_accounts.csv"] == 60 + len(CRM_ONLY_CUSTOMERS)
     assert counts["crm_leads.csv"] == 1501
-    assert counts["crm_deals.csv"] == 701
+    added_deals = len(CRM_ONLY_CUSTOMERS) + STAGE_CONFLICT_COUNT
+    assert counts["crm_deals.csv"] == 701 + added_deals
+    assert counts["acct_returns.csv"] == RETURN_COUNT
     assert counts["fx_rates.csv"] == 24
     assert 1000 <= counts["crm_activities.csv"] <= 2000
     assert 200 <= counts["acct_invoices.csv"] <= 350
@@ -214,6 +246,7 @@ def test_accounting_dates_us_format(demo_dir):
         "acct_invoices.csv": ("Invoice Date", "Due Date"),
         "acct_payments.csv": ("Payment Date",),
         "acct_credit_notes.csv": ("Credit Date",),
+        "acct_returns.csv": ("Return Date",),
     }
 
     for file_name, columns in date_columns.items():
@@ -267,7 +300,9 @@ def test_blank_optional_cells(demo_dir):
     accounts = read_rows(demo_dir, "crm_accounts.csv")
 
     no_deal_ref = [row for row in invoices if row["Order Ref"] == ""]
-    assert len(no_deal_ref) == SPECIAL_DEAL_COUNTS["no_deal_ref"]
+    assert len(no_deal_ref) == (
+        SPECIAL_DEAL_COUNTS["no_deal_ref"] + ACCOUNTING_ONLY_INVOICE_COUNT
+    )
     assert sum(row["Due Date"] == "" for row in invoices) == 3
     assert sum(row["Tax Amount"] == "" for row in invoices) > 100
     assert sum(row["Lead Source"] == "" for row in leads) > 0
@@ -354,10 +389,13 @@ def test_won_deals_without_invoice_ref(demo_dir):
         if row["Stage"] == "Closed Won" and row["Close Date"] <= "2025-09-30"
     ]
 
-    # Deals never invoiced plus deals whose only invoice names no deal.
+    # Deals never invoiced, deals whose only invoice names no deal, and the
+    # won deals of customers that accounting has no record of.
     unreferenced = [deal_id for deal_id in won_early if deal_id not in referenced]
     assert len(unreferenced) == (
-        SPECIAL_DEAL_COUNTS["never_invoiced"] + SPECIAL_DEAL_COUNTS["no_deal_ref"]
+        SPECIAL_DEAL_COUNTS["never_invoiced"]
+        + SPECIAL_DEAL_COUNTS["no_deal_ref"]
+        + len(CRM_ONLY_CUSTOMERS)
     )
 
 
@@ -446,3 +484,136 @@ def test_refresh_quarantines_only_faults(demo_dir, tmp_path):
     )
     assert sorted(quarantined) == expected
     assert quarantined_rows == len(QUARANTINE_FAULTS)
+
+
+def test_returns_reference_won_invoiced_deals(demo_dir):
+    deals = good_rows(demo_dir, "crm_deals.csv")
+    stages = {row["Opportunity ID"]: row["Stage"] for row in deals}
+    deal_by_invoice = {
+        row["Invoice Number"]: row["Order Ref"]
+        for row in good_rows(demo_dir, "acct_invoices.csv")
+        if row["Status"] != "Void"
+    }
+    returns = read_rows(demo_dir, "acct_returns.csv")
+
+    assert len({row["RMA Number"] for row in returns}) == RETURN_COUNT
+    assert sum(row["Invoice Number"] == "" for row in returns) == 1
+    for row in returns:
+        assert stages[row["Order Ref"]] == "Closed Won", row["RMA Number"]
+        assert row["Order Ref"] in deal_by_invoice.values(), row["RMA Number"]
+        assert row["Return Reason"], row["RMA Number"]
+        if row["Invoice Number"]:
+            assert deal_by_invoice[row["Invoice Number"]] == row["Order Ref"]
+
+
+def test_accounting_only_customers_absent_from_crm(demo_dir):
+    accounts = read_rows(demo_dir, "crm_accounts.csv")
+    crm_names = {row["Account Name"] for row in accounts}
+    crm_names |= {row["Company"] for row in good_rows(demo_dir, "crm_leads.csv")}
+    crm_customer_ids = {row["ERP Customer No"] for row in accounts}
+    invoices = good_rows(demo_dir, "acct_invoices.csv")
+
+    for name, customer_id, invoice_count in ACCOUNTING_ONLY_CUSTOMERS:
+        billed = [row for row in invoices if row["Customer No"] == customer_id]
+        assert name not in crm_names
+        assert customer_id not in crm_customer_ids
+        assert len(billed) == invoice_count, customer_id
+        assert {row["Customer Name"] for row in billed} == {name}
+        assert all(row["Order Ref"] == "" for row in billed), customer_id
+
+
+def test_crm_only_customers_won_not_invoiced(demo_dir):
+    accounts = {
+        row["Account Name"]: row for row in read_rows(demo_dir, "crm_accounts.csv")
+    }
+    deals = good_rows(demo_dir, "crm_deals.csv")
+    invoices = good_rows(demo_dir, "acct_invoices.csv")
+    billed_names = {row["Customer Name"] for row in invoices}
+    referenced = {row["Order Ref"] for row in invoices}
+
+    for name in CRM_ONLY_CUSTOMERS:
+        won = [
+            row for row in deals
+            if row["Account Name"] == name and row["Stage"] == "Closed Won"
+        ]  # fmt: skip
+        assert accounts[name]["ERP Customer No"] == ""
+        assert name not in billed_names
+        assert len(won) == 1, name
+        assert won[0]["Opportunity ID"] not in referenced
+
+
+def test_accounts_cross_reference_customer_ids(demo_dir):
+    erp_numbers = {
+        row["ERP Customer No"]
+        for row in read_rows(demo_dir, "crm_accounts.csv")
+        if row["ERP Customer No"]
+    }
+    billed_numbers = {
+        row["Customer No"] for row in good_rows(demo_dir, "acct_invoices.csv")
+    }
+
+    # An account with no invoices can still carry its accounting number.
+    assert len(erp_numbers & billed_numbers) >= 10
+
+
+def test_stage_conflicts_in_exports(demo_dir):
+    deals = good_rows(demo_dir, "crm_deals.csv")
+    stages = {row["Opportunity ID"]: row["Stage"] for row in deals}
+    invoices = [
+        row
+        for row in good_rows(demo_dir, "acct_invoices.csv")
+        if row["Order Ref"] and row["Status"] != "Void"
+    ]
+
+    open_and_paid = [
+        row for row in invoices
+        if stages[row["Order Ref"]] in OPEN_STAGES and row["Status"] == "Paid"
+    ]  # fmt: skip
+    lost_and_invoiced = [
+        row for row in invoices if stages[row["Order Ref"]] == "Closed Lost"
+    ]
+    assert len(open_and_paid) == 1
+    assert len(lost_and_invoiced) == 1
+
+
+def test_go_live_inside_span(demo_dir):
+    mapping = tomllib.loads((demo_dir / "lead2cash.toml").read_text(encoding="utf-8"))
+    go_live = date.fromisoformat(mapping["settings"]["go_live"])
+
+    assert SPAN_START < go_live < SPAN_END
+
+
+@pytest.mark.parametrize("check", CHECKS)
+def test_reconcile_check_finds_rows(reconciled, check):
+    assert reconciled[check]["count"] > 0
+
+
+def test_reconcile_one_system_counts(reconciled):
+    one_system = Counter(
+        row["present_in"] for row in reconciled["customer_one_system"]["rows"]
+    )
+
+    assert reconciled["invoice_customer_not_in_crm"]["count"] == (
+        ACCOUNTING_ONLY_INVOICE_COUNT
+    )
+    assert one_system["accounting"] == len(ACCOUNTING_ONLY_CUSTOMERS)
+    assert one_system["crm"] == len(CRM_ONLY_CUSTOMERS)
+
+
+def test_reconcile_stage_conflict_kinds(reconciled):
+    conflicts = [row["conflict"] for row in reconciled["stage_conflict"]["rows"]]
+
+    assert sorted(conflicts) == ["lost_deal_invoiced", "open_deal_paid_invoice"]
+
+
+@pytest.mark.parametrize("event", EVENTS)
+def test_kpis_count_order_error_event(warehouse, event):
+    by_event = compute_kpis(warehouse)["order_error_rate"]["by_event"]
+
+    assert by_event[event]["orders"] > 0
+
+
+def test_kpis_count_every_return(warehouse):
+    by_event = compute_kpis(warehouse)["order_error_rate"]["by_event"]
+
+    assert by_event["return_recorded"]["orders"] == RETURN_COUNT
