@@ -60,7 +60,11 @@ def main(verbose: bool, quiet: bool):
 
     Example: lead2cash refresh --config extracts/lead2cash.toml
     """
-    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    level = logging.INFO
+    if verbose:
+        level = logging.DEBUG
+    elif quiet:
+        level = logging.WARNING
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,

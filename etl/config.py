@@ -92,8 +92,8 @@ class SourceSpec:
         if self.url:
             from sqlalchemy.engine import make_url
 
-            shown = make_url(self.url).render_as_string(hide_password=True)
-            return f"{shown} ({self.query or self.db_table})"
+            safe_url = make_url(self.url).render_as_string(hide_password=True)
+            return f"{safe_url} ({self.query or self.db_table})"
         return str(self.paths[0])
 
 
@@ -293,7 +293,7 @@ def _source_format(where: str, entry: dict, paths: tuple[Path, ...]) -> str:
 
 
 def _separators(where: str, entry: dict) -> tuple[str, str]:
-    # A decimal comma implies a dot for thousands unless the source says otherwise.
+    # A decimal comma implies a dot for thousands unless the source sets `thousands`.
     decimal = _separator(where, "decimal", entry.get("decimal", "."))
     default_thousands = "." if decimal == "," else ","
     thousands = _separator(where, "thousands", entry.get("thousands", default_thousands))

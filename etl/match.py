@@ -95,7 +95,7 @@ class Overrides:
     rejected: frozenset[tuple[str, str]] = frozenset()
 
     def is_rejected(self, left: str, right: str) -> bool:
-        """Return True when the user said these normalized names are two customers."""
+        """Return True when the overrides file rejects these normalized names as one customer."""
         return _pair(left, right) in self.rejected
 
 
@@ -237,10 +237,10 @@ def _link_by_fuzzy_names(aliases, clusters, overrides: Overrides) -> list[tuple]
 def similar_pairs(names: list[str]):
     """Yield (left, right, score) for name pairs scoring at least REVIEW_SCORE.
 
-    Names are compared within blocks sharing their first letter and their
-    numbers ("Store 12" never meets "Store 13"), so the work grows with the
-    block sizes rather than the square of all names, and each score matrix is
-    computed a slice of rows at a time to bound memory.
+    Names are compared only within blocks that share their first letter and
+    their numbers, so "Store 12" is never compared with "Store 13". The work
+    then grows with the block sizes, not the square of all names. Each score
+    matrix is computed a slice of rows at a time to bound memory.
     """
     blocks: dict[tuple, list[str]] = {}
     for name in names:
