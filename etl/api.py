@@ -19,6 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from etl.clients import (
     MAX_PAGE_SIZE,
@@ -28,7 +29,7 @@ from etl.clients import (
     search_clients,
 )
 from etl.compare import GoLiveError, compare_go_live
-from etl.kpis import compute_kpis, data_span, to_json
+from etl.kpis import MAX_PERIOD_DAYS, compute_kpis, data_span, to_json
 from etl.parse import sql_literal
 from etl.reconcile import reconcile
 
@@ -36,7 +37,6 @@ logger = logging.getLogger(__name__)
 
 # A period longer than this makes the monthly KPI series slow enough to tie up
 # a worker (a 10,000-year period took 22 s on the demo warehouse).
-MAX_PERIOD_DAYS = 366 * 100
 
 
 class ErrorBody(BaseModel):
@@ -126,14 +126,23 @@ def check_period(con, start: dt.date | None, end: dt.date | None) -> None:
         )
 
 
-def create_app(db_path: Path) -> FastAPI:
-    """Build the API application serving the warehouse at `db_path`."""
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
+
+
+def create_app(db_path: Path, allowed_hosts: list[str] | None = None) -> FastAPI:
+    """Build the API application serving the warehouse at `db_path`.
+
+    Requests whose Host header names anything but `allowed_hosts` (default:
+    the loopback names) are rejected, so a web page that rebinds its own
+    domain to 127.0.0.1 cannot read the API from a browser.
+    """
     db_path = Path(db_path)
     app = FastAPI(
         title="lead2cash API",
         version="1",
         description="Unified clients, KPIs and reconciliation over the lead2cash warehouse.",
     )
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or LOOPBACK_HOSTS)
     _add_error_handlers(app, db_path)
 
     @app.get("/api/clients", response_model=None, responses={200: {"model": ClientPage}, **ERRORS})

@@ -23,9 +23,12 @@ def api(db_path: Path | None, host: str, port: int):
 
     from etl.api import create_app
 
+    from etl.api import LOOPBACK_HOSTS
+
     db_path = _resolve_db(db_path)
+    allowed_hosts = sorted({*LOOPBACK_HOSTS, host})
     click.echo(f"API on http://{host}:{port} serving {db_path}", err=True)
-    uvicorn.run(create_app(db_path), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(db_path, allowed_hosts), host=host, port=port, log_level="info")
 
 
 class DocumentedArgument(click.Argument):

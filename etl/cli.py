@@ -33,12 +33,22 @@ def _resolve_db(db_path: Path | None) -> Path:
 
 def open_warehouse(db_path: Path) -> duckdb.DuckDBPyConnection:
     """Open the warehouse read-only, or raise WarehouseMissingError."""
-    if not db_path.exists():
+    from etl.refresh import is_duckdb_file
+
+    if not db_path.is_file():
         raise WarehouseMissingError(
             f"warehouse `{db_path}` not found; run `lead2cash refresh --config FILE "
             f"--db {db_path}` (or `lead2cash demo`) first"
         )
-    return duckdb.connect(str(db_path), read_only=True)
+    if not is_duckdb_file(db_path):
+        raise WarehouseMissingError(
+            f"`{db_path}` is not a DuckDB warehouse; pass the file that "
+            "`lead2cash refresh` wrote with --db"
+        )
+    try:
+        return duckdb.connect(str(db_path), read_only=True)
+    except duckdb.Error as error:
+        raise WarehouseMissingError(f"cannot open warehouse `{db_path}`: {error}") from error
 
 
 class Lead2CashGroup(click.Group):
@@ -49,6 +59,13 @@ class Lead2CashGroup(click.Group):
             return super().invoke(ctx)
         except Lead2CashError as error:
             click.secho(f"Error: {error}", fg="red", err=True)
+            sys.exit(1)
+        except duckdb.CatalogException as error:
+            click.secho(
+                f"Error: the warehouse lacks a table or column this version reads "
+                f"({str(error).splitlines()[0]}); run `lead2cash refresh` to rebuild it",
+                fg="red", err=True,
+            )
             sys.exit(1)
 
 
@@ -155,8 +172,14 @@ def kpis(db_path, start, end, as_of, owner, team, customer, explicit_links, as_j
     """
     from etl.kpis import compute_kpis, to_json
 
+    from etl.kpis import MAX_PERIOD_DAYS
+
     if start and end and start > end:
         raise click.BadParameter(f"--start {start} is after --end {end}", param_hint="--start")
+    if start and end and (end - start).days >= MAX_PERIOD_DAYS:
+        raise click.BadParameter(
+            f"the period {start} to {end} is longer than 100 years", param_hint="--end"
+        )
     con = open_warehouse(_resolve_db(db_path))
     try:
         result = compute_kpis(con, start, end, as_of, owner=owner, team=team,

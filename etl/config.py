@@ -1,6 +1,7 @@
 """The mapping file: settings and sources, parsed and validated once."""
 
 import dataclasses
+import difflib
 import datetime as dt
 import glob
 import os
@@ -113,16 +114,71 @@ def load_config(path: Path) -> Config:
         raise ConfigError(f"mapping file `{path}` not found; pass --config FILE")
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: not UTF-8 text ({error}); save it as UTF-8") from error
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from error
 
-    settings = _parse_settings(path, document.get("settings", {}))
+    settings = _parse_settings(path, _typed(path, "settings", document.get("settings", {}),
+                                            dict, "a table: [settings]"))
     entries = document.get("sources", [])
     if not entries:
         raise ConfigError(f"{path}: no [[sources]] listed; add one per extract file")
+    _typed(path, "sources", entries, list, "an array of tables: [[sources]]")
+    for index, entry in enumerate(entries):
+        check_source_keys(f"{path}: source #{index + 1}", entry)
     sources = tuple(_parse_source(path, i, entry) for i, entry in enumerate(entries))
     _reject_duplicate_names(path, sources)
     return Config(path=path, settings=settings, sources=sources)
+
+
+# The type each key of a [[sources]] entry takes, and how to say it in an error.
+SOURCE_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "name": (str, "text"), "table": (str, "text"), "path": (str, "text"),
+    "format": (str, "text"), "date_format": ((str, list), "text or a list of text"),
+    "decimal": (str, "text"), "thousands": (str, "text"), "encoding": (str, "text"),
+    "delimiter": (str, "text"), "sheet": (str, "text"), "header_row": (int, "a whole number"),
+    "columns": (dict, "a table"), "values": (dict, "a table of tables"),
+    "constants": (dict, "a table"), "url": (str, "text"), "query": (str, "text"),
+    "db_table": (str, "text"), "preset": (str, "text"), "incremental": (bool, "true or false"),
+    "updated_at": (str, "text"),
+}
+SETTING_TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "reporting_currency": (str, "text"), "timezone": (str, "text"),
+    "payment_terms_days": (int, "a whole number"), "grace_days": (int, "a whole number"),
+    "tolerance_pct": ((int, float), "a number"), "tolerance_abs": ((int, float), "a number"),
+    "go_live": ((str, dt.date), "a date"), "stage_probability": (dict, "a table"),
+    "memory_limit": (str, "text such as 4GB"), "customer_overrides": (str, "text"),
+}
+
+
+def _typed(path, key: str, value, expected, described: str):
+    # TOML booleans are ints to Python, so they never pass as a number.
+    is_stray_bool = isinstance(value, bool) and bool not in _as_types(expected)
+    if is_stray_bool or not isinstance(value, expected):
+        raise ConfigError(f"{path}: `{key}` must be {described}, not `{value!r}`")
+    return value
+
+
+def _as_types(expected) -> tuple:
+    return expected if isinstance(expected, tuple) else (expected,)
+
+
+def check_source_keys(where: str, entry) -> None:
+    """Reject a source entry with an unknown key or a value of the wrong type."""
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where}: must be a table under [[sources]], not `{entry!r}`")
+    for key, value in entry.items():
+        if key not in SOURCE_KEYS:
+            close = difflib.get_close_matches(key, SOURCE_KEYS, n=1)
+            hint = f"; did you mean `{close[0]}`?" if close else ""
+            raise ConfigError(f"{where}: unknown key `{key}`{hint}")
+        expected, described = SOURCE_KEYS[key]
+        _typed(where, key, value, expected, described)
+    if entry.get("header_row", 1) < 1:
+        raise ConfigError(f"{where}: `header_row` must be 1 or more (the header's line)")
+    for field_name, mapping in entry.get("values", {}).items():
+        _typed(where, f"values.{field_name}", mapping, dict, "a table")
 
 
 def _parse_settings(path: Path, raw: dict) -> Settings:
@@ -133,6 +189,16 @@ def _parse_settings(path: Path, raw: dict) -> Settings:
             f"{path}: unknown setting `{unknown[0]}` in [settings]; "
             f"known settings: {', '.join(sorted(known))}"
         )
+    for key, value in raw.items():
+        expected, described = SETTING_TYPES[key]
+        _typed(path, f"settings.{key}", value, expected, described)
+    for stage, probability in raw.get("stage_probability", {}).items():
+        is_number = isinstance(probability, (int, float)) and not isinstance(probability, bool)
+        if not is_number or not 0 <= probability <= 1:
+            raise ConfigError(
+                f"{path}: stage_probability `{stage}` must be a number from 0 to 1, "
+                f"not `{probability!r}`"
+            )
     values = dict(raw)
     try:
         for name in ("tolerance_pct", "tolerance_abs"):

@@ -56,8 +56,9 @@ def frame_to_xlsx(frame: pd.DataFrame) -> bytes:
     """Return `frame` as an XLSX workbook; money stays numeric, text is neutralised."""
     safe = frame.copy()
     for column in safe.columns:
-        if safe[column].dtype == object:
-            safe[column] = safe[column].map(_xlsx_cell)
+        # pandas may hold text as object or as its string dtype; both are checked.
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].astype(object).map(_xlsx_cell)
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         safe.to_excel(writer, index=False, sheet_name="export")

@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import click
-import duckdb
 
 from dashboard.tables import (
     DELIMITERS, EXPORT_TABLES, FORMATS, TableFilters, fetch_export, frame_bytes,
@@ -25,16 +24,6 @@ logger = logging.getLogger(__name__)
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 TABLE_HELP = "; ".join(f"{name}: {table.description}" for name, table in
                        EXPORT_TABLES.items())
-
-
-def open_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse read-only, or fail with the command that builds it."""
-    if not db_path.exists():
-        raise click.ClickException(
-            f"warehouse `{db_path}` not found; build it with `lead2cash refresh "
-            f"--config FILE --db {db_path}` or `lead2cash demo`"
-        )
-    return duckdb.connect(str(db_path), read_only=True)
 
 
 def resolve_period(con, start: dt.date | None, end: dt.date | None):
@@ -86,7 +75,11 @@ def export_command(table, db_path, start, end, owner, team, customer, segment,
     2025-01-01 --end 2025-03-31 --delimiter ';' --out invoices.csv
     """
     started = time.monotonic()
-    con = open_read_only(Path(db_path) if db_path else default_db_path())
+    from etl.cli import open_warehouse
+
+    db_path = Path(db_path) if db_path else default_db_path()
+    check_out_path(out_path, db_path)
+    con = open_warehouse(db_path)
     try:
         first, last = resolve_period(
             con, start and start.date(), end and end.date()
@@ -100,6 +93,18 @@ def export_command(table, db_path, start, end, owner, team, customer, segment,
         "export %s: %s rows to %s in %.2f s",
         table, f"{len(rows):,}", out_path, time.monotonic() - started,
     )
+
+
+def check_out_path(out_path: Path, db_path: Path) -> None:
+    """Refuse to write over the warehouse or into a folder that does not exist."""
+    if out_path.resolve() == db_path.resolve():
+        raise click.BadParameter(
+            f"`{out_path}` is the warehouse itself; choose another file", param_hint="--out"
+        )
+    if not out_path.parent.is_dir():
+        raise click.BadParameter(
+            f"folder `{out_path.parent}` not found; create it first", param_hint="--out"
+        )
 
 
 export_command.help = (

@@ -15,6 +15,7 @@ from etl.config import SourceSpec
 from etl.errors import SourceError
 from etl.read import staging_table
 from etl.schema import TABLES
+from etl.sqlfiles import quote_identifier
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,8 @@ def watermark(con, source: SourceSpec):
 
 def updated_at_sql(source: SourceSpec) -> str:
     """SQL for the staged row's updated-at timestamp."""
-    return f'TRY_CAST(TRY_CAST(trim("{source.updated_at}") AS TIMESTAMPTZ) AS TIMESTAMP)'
+    column = quote_identifier(source.updated_at)
+    return f"TRY_CAST(TRY_CAST(trim({column}) AS TIMESTAMPTZ) AS TIMESTAMP)"
 
 
 def keep_changed_rows(con, source: SourceSpec, since) -> int:
@@ -74,7 +76,7 @@ def keep_changed_rows(con, source: SourceSpec, since) -> int:
     # Rows whose timestamp does not parse are kept, so nothing is skipped by mistake.
     con.execute(f"DELETE FROM {stage} WHERE {updated_at_sql(source)} <= ?", [since])
     key_column = source.columns.get(TABLES[source.table].key)
-    key_sql = f'trim("{key_column}")' if key_column in headers else "NULL"
+    key_sql = f"trim({quote_identifier(key_column)})" if key_column in headers else "NULL"
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {reread_table(source)} AS "
         f"SELECT DISTINCT {key_sql} AS key FROM {stage}"
@@ -103,7 +105,7 @@ def carry_over(con, source: SourceSpec) -> int:
         f"INSERT INTO quarantine SELECT * FROM {PREVIOUS}.quarantine AS q "
         "WHERE q.source = ? AND coalesce(trim(json_extract_string(q.record, ?)), '') "
         f"NOT IN (SELECT coalesce(key, '') FROM {keys})",
-        [source.name, f'$."{key_column}"'],
+        [source.name, "$." + quote_identifier(key_column)],
     )
     logger.info("carry over %s: %s unchanged rows from the previous warehouse",
                 source.name, f"{carried:,}")

@@ -14,6 +14,8 @@ import duckdb
 from etl.sqlfiles import execute, read_sql
 
 CENT = Decimal("0.01")
+# Periods are capped at 100 years: the monthly series grows with the months.
+MAX_PERIOD_DAYS = 366 * 100
 EVENTS = ("credit_note", "void_reissue", "return_recorded", "amount_mismatch",
           "duplicate_invoice")
 

@@ -17,6 +17,7 @@ from etl.errors import AmbiguousDateError, SourceError
 from etl.incremental import updated_at_sql
 from etl.read import staging_table
 from etl.schema import SQL_TYPES, TABLES, Field
+from etl.sqlfiles import quote_identifier
 from etl.statuses import status_map
 
 logger = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ class FieldParser:
         column = self.column_for(field)
         if column is None:
             return None
-        text = f'trim("{column}")'
+        text = f"trim({quote_identifier(column)})"
         mapping = self.source.values.get(field.name)
         if field.name == "status" and TABLES[self.source.table].statuses:
             mapping = status_map(self.source.table, mapping)
@@ -253,8 +254,8 @@ def check_date_formats(con, source: SourceSpec, parser: FieldParser) -> None:
             continue
         column = parser.column_for(field)
         example = con.execute(
-            f'SELECT "{column}", _row FROM {staging_table(source)} '
-            f'WHERE regexp_matches(trim("{column}"), ?) ORDER BY _row LIMIT 1',
+            f"SELECT {quote_identifier(column)}, _row FROM {staging_table(source)} "
+            f"WHERE regexp_matches(trim({quote_identifier(column)}), ?) ORDER BY _row LIMIT 1",
             [NUMERIC_DAY_MONTH],
         ).fetchall()
         if example:
@@ -272,7 +273,7 @@ def _suggest_format(con, source: SourceSpec, column: str, example: str) -> str:
     separator = re.search(r"[/.\-]", example).group(0)
     day_first = con.execute(
         f'SELECT count(*) FROM {staging_table(source)} WHERE '
-        f'TRY_CAST(regexp_extract(trim("{column}"), ?, 1) AS INTEGER) > 12',
+        f"TRY_CAST(regexp_extract(trim({quote_identifier(column)}), ?, 1) AS INTEGER) > 12",
         [r"^(\d{1,2})[/.\-]"],
     ).fetchall()[0][0]
     year = "%Y" if re.search(r"\d{4}", example) else "%y"

@@ -17,6 +17,7 @@ import pandas as pd
 
 from etl.config import SourceSpec
 from etl.errors import SourceError
+from etl.sqlfiles import quote_identifier
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +116,7 @@ def chunk_columns(connection, sql: str) -> pd.DataFrame:
 def _append_chunk(con, stage: str, chunk: pd.DataFrame, offset: int, origin: str) -> None:
     text = chunk.apply(lambda column: column.map(_cell_text)).astype("string")
     text.columns = [_clean_header(str(c)) for c in text.columns]
+    _reject_lineage_names(origin, list(text.columns))
     text["_file"] = origin
     text["_row"] = range(offset + 1, offset + len(text) + 1)
     con.register("db_chunk", text)
@@ -143,8 +145,10 @@ def _read_file(con, source: SourceSpec, path: Path, part: str) -> int:
         ) from error
 
     columns = [row[0] for row in con.execute(f"DESCRIBE {part}_raw").fetchall()]
+    _reject_lineage_names(path, [_clean_header(c) for c in columns])
     selected = ", ".join(
-        f'CAST("{c}" AS VARCHAR) AS "{_clean_header(c)}"' for c in columns
+        f"CAST({quote_identifier(c)} AS VARCHAR) AS {quote_identifier(_clean_header(c))}"
+        for c in columns
     )
     con.execute(
         f"CREATE TEMP TABLE {part} AS SELECT {selected}, "
@@ -255,7 +259,16 @@ def _cell_text(value) -> str | None:
 
 
 def _clean_header(name: str) -> str:
-    return name.replace("\ufeff", "").strip().replace('"', "")
+    return name.replace("\ufeff", "").strip()
+
+
+def _reject_lineage_names(origin, headers: list[str]) -> None:
+    clashes = sorted(set(headers) & {"_file", "_row"})
+    if clashes:
+        raise SourceError(
+            f"{origin}: column `{clashes[0]}` has the name of a lineage column the "
+            "warehouse adds to every row; rename it in the export"
+        )
 
 
 def _sha256(path: Path) -> str:

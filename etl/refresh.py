@@ -4,7 +4,10 @@ A dashboard reading the old file keeps its open handle until it reopens, and a
 refresh that fails removes its half-built file and leaves the old one as it was.
 """
 
+import contextlib
 import datetime as dt
+import fcntl
+import glob
 import json
 import logging
 import os
@@ -23,7 +26,7 @@ from etl.sqlfiles import split_statements
 from etl.incremental import (
     PREVIOUS, attach_previous, carry_over, keep_changed_rows, previous_tables, watermark,
 )
-from etl.parse import parse_source
+from etl.parse import parse_source, sql_literal
 from etl.read import read_source, staging_table
 
 logger = logging.getLogger(__name__)
@@ -83,7 +86,14 @@ def refresh(config_path: Path, db_path: Path, mode: str = "auto") -> RefreshResu
     config = load_config(Path(config_path))
     _check_timezone(config)
     db_path = Path(db_path)
+    check_target(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    with refresh_lock(db_path):
+        remove_stale_builds(db_path)
+        return _refresh_locked(config, db_path, mode)
+
+
+def _refresh_locked(config: Config, db_path: Path, mode: str) -> RefreshResult:
     building = db_path.with_name(f".{db_path.name}.building-{uuid.uuid4().hex[:8]}")
     result = RefreshResult(
         run_id=dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6],
@@ -106,6 +116,47 @@ def refresh(config_path: Path, db_path: Path, mode: str = "auto") -> RefreshResu
     return result
 
 
+def check_target(db_path: Path) -> None:
+    """Refuse to replace anything at `db_path` that is not a DuckDB warehouse."""
+    if db_path.is_dir():
+        raise ConfigError(f"--db `{db_path}` is a folder; give a file path such as "
+                          f"{db_path / 'lead2cash.duckdb'}")
+    if db_path.exists() and db_path.stat().st_size > 0 and not is_duckdb_file(db_path):
+        raise ConfigError(
+            f"--db `{db_path}` exists and is not a DuckDB file, so it is left alone; "
+            "choose another path or remove the file"
+        )
+
+
+def is_duckdb_file(path: Path) -> bool:
+    """Return True when `path` starts with DuckDB's file header."""
+    with open(path, "rb") as handle:
+        return handle.read(12)[8:12] == b"DUCK"
+
+
+@contextlib.contextmanager
+def refresh_lock(db_path: Path):
+    """Hold an exclusive lock on `<db>.lock`, so refreshes of one warehouse run in turn."""
+    lock_path = db_path.with_name(db_path.name + ".lock")
+    with open(lock_path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            logger.info("waiting for another refresh of %s to finish", db_path)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def remove_stale_builds(db_path: Path) -> None:
+    """Delete half-built files a killed refresh left; only called under the lock."""
+    for stale in db_path.parent.glob(f".{glob.escape(db_path.name)}.building-*"):
+        logger.warning("removing %s left by an interrupted refresh", stale)
+        stale.unlink(missing_ok=True)
+
+
 def _check_timezone(config: Config) -> None:
     try:
         zoneinfo.ZoneInfo(config.settings.timezone)
@@ -120,7 +171,7 @@ def _build(config: Config, building: Path, db_path: Path, result: RefreshResult,
     con = duckdb.connect(str(building))
     step = "create tables"
     try:
-        con.execute(f"SET TimeZone = '{config.settings.timezone}'")
+        con.execute(f"SET TimeZone = {sql_literal(config.settings.timezone)}")
         con.execute("SET memory_limit = ?", [config.settings.memory_limit])
         create_tables(con)
         has_previous = attach_previous(con, db_path)

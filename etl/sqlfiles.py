@@ -8,6 +8,15 @@ import duckdb
 PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
+def quote_identifier(name: str) -> str:
+    """Quote a column name for SQL, doubling any embedded double quote.
+
+    Column names come from the extracts themselves, so they are data, and
+    every place that writes one into SQL goes through here.
+    """
+    return '"' + name.replace('"', '""') + '"'
+
+
 def read_sql(folder: str, name: str) -> str:
     """Return the text of `etl/<folder>/<name>.sql`."""
     return resources.files("etl").joinpath(folder, f"{name}.sql").read_text()

@@ -84,3 +84,28 @@ def test_scheduled_refresh_logs_failure_and_goes_on(tmp_path, caplog):
     assert result.exit_code == 0
     failures = [r for r in caplog.records if "scheduled refresh" in r.getMessage()]
     assert len(failures) == 2
+
+
+def test_kpis_rejects_period_over_100_years(config, tmp_path):
+    result = CliRunner().invoke(main, ["kpis", "--db", str(tmp_path / "w.duckdb"),
+                                       "--start", "0001-01-01", "--end", "9999-12-31"])
+    assert result.exit_code == 2
+    assert "longer than 100 years" in result.output
+
+
+def test_kpis_on_file_that_is_not_duckdb(tmp_path):
+    fake = tmp_path / "w.duckdb"
+    fake.write_text("not a database")
+    result = CliRunner().invoke(main, ["kpis", "--db", str(fake)])
+    assert result.exit_code == 1
+    assert "is not a DuckDB warehouse" in result.output
+
+
+def test_export_refuses_to_overwrite_warehouse(config, tmp_path):
+    db = tmp_path / "w.duckdb"
+    CliRunner().invoke(main, ["refresh", "--config", str(config), "--db", str(db)])
+    before = db.read_bytes()
+    result = CliRunner().invoke(main, ["export", "invoices", "--db", str(db), "--out", str(db)])
+    assert result.exit_code == 2
+    assert "is the warehouse itself" in result.output
+    assert db.read_bytes() == before

@@ -86,7 +86,8 @@ def test_ambiguous_dates_fail_and_keep_old_warehouse(tmp_path):
     assert "`issued_on`" in message
     assert 'date_format = "%d/%m/%Y"' in message
     assert db_path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["lead2cash.toml", "warehouse.duckdb"]
+    left = sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock"))
+    assert left == ["lead2cash.toml", "warehouse.duckdb"]
 
 
 def test_ambiguous_dates_with_day_first_format(tmp_path):
@@ -282,3 +283,21 @@ def test_folder_of_monthly_exports_loads_as_one_table(tmp_path):
         quarantined = rows(con, "SELECT file, row_number FROM quarantine")
         assert [(f.rsplit("/", 1)[-1], r) for f, r in quarantined] == [("2024-02.csv", 2)]
         con.close()
+
+
+def test_xlsx_export_neutralises_formulas_in_string_columns():
+    import openpyxl
+
+    from etl.export import frame_to_xlsx
+
+    frame = pd.DataFrame({
+        "name": pd.array(["=HYPERLINK(\"x\")", "@SUM(1,1)", "+1", "-2+3", "\t=1", "ok"],
+                         dtype="string"),
+        "total": [Decimal("-120.00")] * 6,
+    })
+    sheet = openpyxl.load_workbook(io.BytesIO(frame_to_xlsx(frame))).active
+    names = [row[0].value for row in sheet.iter_rows(min_row=2)]
+    kinds = {row[0].data_type for row in sheet.iter_rows(min_row=2)}
+    assert names == ["'=HYPERLINK(\"x\")", "'@SUM(1,1)", "'+1", "'-2+3", "'\t=1", "ok"]
+    assert kinds == {"s"}
+    assert sheet.cell(row=2, column=2).value == -120.0
