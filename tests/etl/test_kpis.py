@@ -204,3 +204,17 @@ def test_empty_period_gives_nulls_not_zero_division(warehouse):
     assert kpis["invoicing"]["avg_invoice_size"] is None
     assert kpis["collections"]["dso"] is None
     assert kpis["order_error_rate"]["rate"] is None
+
+
+def test_order_error_rate_null_without_invoices(tmp_path):
+    write_csv(tmp_path, "deals.csv", """
+        id,status,amount,closed
+        D1,won,100,2024-01-02
+    """)
+    source = {"table": "deals", "path": "deals.csv",
+              "columns": {"deal_id": "id", "status": "status", "amount": "amount",
+                          "closed_on": "closed"}}
+    con = build_warehouse(tmp_path, [source])
+    errors = compute_kpis(con)["order_error_rate"]
+    assert errors["rate"] is None
+    assert errors["orders"] == 1
