@@ -32,10 +32,10 @@ _PER_30_DAYS = "_per_30_days"
 
 
 def default_go_live(setting: dt.date | None, span: Period) -> tuple[dt.date, bool]:
-    """Return the go-live date to start from, and whether it is the setting.
+    """Pick the go-live date the page starts from, and tell whether it is the setting.
 
-    Without a setting inside the data, the middle of the data span stands in,
-    so both sides of the comparison have data.
+    Without a setting inside the data, the middle of the data span is used, so
+    both sides of the comparison have data.
     """
     first_allowed = span.start + dt.timedelta(days=1)
     if setting is not None and first_allowed <= setting <= span.end:

@@ -1,6 +1,6 @@
 """Detail panels: a deal with its invoices and payments, an invoice with its
-payments and credit notes, or a customer with its deals and invoices; each
-links its customer to the Client 360 page."""
+payments and credit notes, or a customer with its deals and invoices. Each
+panel links its customer to the Client 360 page."""
 
 from typing import Callable, NamedTuple
 

@@ -170,9 +170,9 @@ def show_table(
         )
         return
     # The Client 360 link is for the screen only, so the files hold the rows.
-    shown = links.add_link_column(rows, page.filters)
+    linked_rows = links.add_link_column(rows, page.filters)
     event = st.dataframe(
-        shown, hide_index=True, key=key,
+        linked_rows, hide_index=True, key=key,
         column_config={**column_config(rows), **links.link_column_config()},
         on_select="rerun" if entity else "ignore", selection_mode="single-row",
         placeholder=DASH,

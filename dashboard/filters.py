@@ -193,8 +193,8 @@ def select_filters(identity: FileIdentity) -> Filters:
 def sync_url(filters: Filters, keep_drill: bool, page_keys: tuple = ()) -> None:
     """Write `filters` to the URL, keeping the drill-down only when asked to.
 
-    `page_keys` are URL keys the current page reads itself, such as the Client
-    360 page's customer; their values stay as they are.
+    `page_keys` are URL keys that the current page reads itself, such as the
+    customer of the Client 360 page, and their values stay as they are.
     """
     params = filters.query_params()
     drill = st.query_params.get(DRILL_KEY)

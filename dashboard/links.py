@@ -26,7 +26,8 @@ def client_query(customer_key: str, filters: Filters | None) -> dict[str, str]:
 
 def client_url(customer_key: str, filters: Filters | None) -> str:
     """Return the Client 360 URL of `customer_key`, relative to the app's root."""
-    return f"{CLIENT_URL_PATH}?{urllib.parse.urlencode(client_query(customer_key, filters))}"
+    query = urllib.parse.urlencode(client_query(customer_key, filters))
+    return f"{CLIENT_URL_PATH}?{query}"
 
 
 def show_client_link(customer_key, customer_name, filters: Filters | None) -> None:
@@ -44,8 +45,8 @@ def show_client_link(customer_key, customer_name, filters: Filters | None) -> No
 def add_link_column(rows: pd.DataFrame, filters: Filters | None) -> pd.DataFrame:
     """Return `rows` with a Client 360 URL per row beside its customer.
 
-    Rows without a `customer_key` column come back unchanged; a row without a
-    matched customer gets no URL.
+    Rows without a `customer_key` column come back unchanged, and a row without
+    a matched customer gets no URL.
     """
     if _KEY_COLUMN not in rows.columns or rows.empty:
         return rows
@@ -63,6 +64,7 @@ def link_column_config() -> dict:
     """Return the column setting that draws the URLs of `add_link_column` as links."""
     return {
         LINK_COLUMN: st.column_config.LinkColumn(
-            "Client 360", display_text="Open", help="Open the customer's Client 360 page"
+            "Client 360", display_text="Open",
+            help="Open the customer's Client 360 page",
         )
     }

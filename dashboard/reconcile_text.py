@@ -19,7 +19,7 @@ CHECK_TEXT = {
         "invoice carries no deal reference.",
     ),
     "invoice_customer_not_in_crm": (
-        "Invoiced customers missing from the CRM",
+        "Invoiced customers not in CRM",
         "Live invoices of a customer that no CRM record names.",
     ),
     "amount_mismatch": (
@@ -28,7 +28,7 @@ CHECK_TEXT = {
         "the tolerance.",
     ),
     "stage_conflict": (
-        "CRM stage contradicts accounting",
+        "CRM stage conflicts",
         "Open deals with a linked invoice paid in full, and lost deals with a "
         "live linked invoice.",
     ),
@@ -40,7 +40,7 @@ CHECK_TEXT = {
     "probable_duplicates": (
         "Probable duplicate customers",
         "Name pairs close enough to be one company. Record each decision in the "
-        "customer overrides file; the Data quality page offers it as a download.",
+        "customer overrides file, which the Data quality page offers as a download.",
     ),
 }
 # Per system of `etl.reconcile.suggested_updates`: label and file name, the

@@ -23,7 +23,7 @@ _DATE = "go_live_date"
 
 
 def choose_go_live(page: context.PageContext):
-    """Draw the go-live date input, seeded from the URL; return the date chosen."""
+    """Draw the go-live date input, seeded from the URL, and return the date chosen."""
     span = data_span(page.identity)
     setting = etl_calls.load_go_live_setting(page.identity)
     default, is_setting = default_go_live(setting, span)
@@ -55,7 +55,7 @@ def explain_go_live(day, setting, is_setting: bool, default) -> None:
             + (", the middle of the data span" if day == default else "")
         )
     else:
-        source = f"The `go_live` setting is {setting}; this compares around {day}"
+        source = f"The `go_live` setting is {setting}, but this compares around {day}"
     st.info(
         f"**What-if.** {source}. Set `go_live = \"YYYY-MM-DD\"` in [settings] and "
         "refresh to make a date the default.",
@@ -64,26 +64,29 @@ def explain_go_live(day, setting, is_setting: bool, default) -> None:
 
 
 def show_headline(comparison: dict) -> None:
-    """Show lead-to-payment time, order error rate and invoice size side by side."""
+    """Show lead-to-payment time, order error rate and invoice size, each with its
+    before and after value side by side."""
     currency = comparison["reporting_currency"]
     rows = {row["name"]: row for row in comparison["kpis"]}
-    for column, name in zip(st.columns(len(HEADLINE)), HEADLINE):
+    for name in HEADLINE:
         row = rows[name]
         label, kind = kpi_label(name)
-        with column.container(border=True):
-            st.markdown(f"**{label}**")
-            before, after = st.columns(2)
-            before.metric("Before", format_value(kind, row["before"], currency))
-            after.metric(
-                "After", format_value(kind, row["after"], currency),
-                format_change(kind, row["after"], row["before"]),
-                delta_color="inverse" if row["better"] == "lower" else "normal",
-            )
-            st.caption(
-                f"{verdict(row).capitalize()}; counts behind it: "
-                f"{format_count(row['before_count'])} before, "
-                f"{format_count(row['after_count'])} after."
-            )
+        before, after = st.columns(2)
+        before.metric(
+            f"{label}, before", format_value(kind, row["before"], currency),
+            border=True, height="stretch",
+        )
+        after.metric(
+            f"{label}, after", format_value(kind, row["after"], currency),
+            format_change(kind, row["after"], row["before"]), border=True,
+            height="stretch",
+            delta_color="inverse" if row["better"] == "lower" else "normal",
+        )
+        st.caption(
+            f"{verdict(row).capitalize()} after go-live. Counts behind it: "
+            f"{format_count(row['before_count'])} before and "
+            f"{format_count(row['after_count'])} after."
+        )
 
 
 def show_page() -> None:

@@ -42,12 +42,11 @@ def show_search(page: context.PageContext) -> None:
         client["customer_key"]: f"{client['customer_name']} ({client['customer_key']})"
         for client in found["clients"]
     }
-    shown = len(labels)
+    listed_count = len(labels)
     noun = "customers" if not text.strip() else "matches"
-    label = f"{found['total']:,} {noun}" + (
-        f", the first {shown} listed; type more to narrow them" if found["total"] > shown
-        else ""
-    )
+    label = f"{found['total']:,} {noun}"
+    if found["total"] > listed_count:
+        label += f", the first {listed_count} listed. Type more to narrow them"
     st.selectbox(label, list(labels), index=None, format_func=labels.get, key=_PICK,
                  on_change=_open_picked, placeholder="Pick a customer to open")
 
@@ -113,11 +112,18 @@ def show_page() -> None:
                          f"Source ids of {client['customer_key']}", "client_sources",
                          is_filtered=False)
     st.caption(
-        f"Whole history, {kpis['period']['start']} to {kpis['period']['end']}; AR is "
+        f"Whole history, {kpis['period']['start']} to {kpis['period']['end']}. AR is "
         f"taken on {kpis['period']['as_of']}. Amounts are in "
         f"{kpis['reporting_currency']}. The sidebar filters do not apply here."
     )
     show_cards(CARDS, CardData(kpis, None, []), columns=4)
+    if kpis["unconverted_invoice_count"]:
+        st.warning(
+            f"{kpis['unconverted_invoice_count']:,} invoices of this customer have no "
+            f"exchange rate into {kpis['reporting_currency']}, so the money cards "
+            "leave them out. Add the missing rates to the FX extract and refresh.",
+            icon=":material/currency_exchange:",
+        )
     events = timeline_events(detail)
     if not events.empty:
         st.plotly_chart(timeline_figure(events, client["customer_name"]),

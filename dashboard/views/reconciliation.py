@@ -31,7 +31,8 @@ def show_updates(updates: dict[str, pd.DataFrame]) -> None:
         "the sections below. The files equal those of `lead2cash reconcile "
         "--updates-dir DIR`."
     )
-    for column, (system, (label, file_name)) in zip(st.columns(2), UPDATE_FILES.items()):
+    columns = st.columns(len(UPDATE_FILES))
+    for column, (system, (label, file_name)) in zip(columns, UPDATE_FILES.items()):
         frame = updates[system]
         with column:
             st.markdown(f"**{label}: {len(frame):,} updates**")
@@ -68,7 +69,7 @@ def show_page() -> None:
         f"Checks of `lead2cash reconcile` over the whole warehouse, with today "
         f"taken as {params['as_of']}: a won deal is due an invoice after "
         f"{params['grace_days']} days, and amounts agree within the larger of "
-        f"{params['tolerance_pct'] * 100:g}% and {params['tolerance_abs']}. The "
+        f"{float(params['tolerance_pct']) * 100:g}% and {params['tolerance_abs']}. The "
         "sidebar filters do not apply. `docs/reconciliation.md` describes each check."
     )
     results = found["results"]

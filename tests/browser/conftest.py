@@ -67,6 +67,8 @@ def dashboard_url(browser_warehouse, tmp_path_factory):
     port = free_port()
     log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
     env = {**os.environ, "LEAD2CASH_DB": str(browser_warehouse)}
+    # Feedback then goes beside the temporary warehouse.
+    env.pop("LEAD2CASH_FEEDBACK_DB", None)
     command = [
         sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
         "--server.address", "127.0.0.1", "--server.port", str(port),
@@ -125,3 +127,25 @@ def save_screenshot(tmp_path):
         return first
 
     return save
+
+
+def new_tab(browser, width: int, height: int):
+    """Open a tab of `width` × `height` pixels in a fresh browser context."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    return context, context.new_page()
+
+
+@pytest.fixture
+def page(browser):
+    """A desktop-sized tab."""
+    context, tab = new_tab(browser, 1400, 2400)
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A phone-sized tab."""
+    context, tab = new_tab(browser, 390, 844)
+    yield tab
+    context.close()
