@@ -112,7 +112,7 @@ def show_match_review(page: context.PageContext) -> None:
         f"{len(review):,} name pairs are close but were not merged. In the "
         f"downloaded file, write accept (one company) or reject (two companies) "
         f"in the decision column, save it beside the mapping file and set "
-        f"`customer_overrides = \"{OVERRIDES_FILE}\"` in its [settings]; every "
+        f"`customer_overrides = \"{OVERRIDES_FILE}\"` in its [settings]. Every "
         "later refresh then honours the decisions."
     )
     drilldown.show_table(page, review, "Customer match review", "dq_match_review",
