@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from etl.cli import CONTEXT, _date, _db_option, _resolve_db, open_warehouse
+from etl.cli_common import CONTEXT, parse_date, db_option, resolve_db, open_warehouse
 
 
 @click.command(context_settings=CONTEXT)
-@_db_option
+@db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
               help="TCP port to listen on.")
@@ -25,7 +25,7 @@ def api(db_path: Path | None, host: str, port: int):
 
     from etl.api import LOOPBACK_HOSTS
 
-    db_path = _resolve_db(db_path)
+    db_path = resolve_db(db_path)
     allowed_hosts = sorted({*LOOPBACK_HOSTS, host})
     click.echo(f"API on http://{host}:{port} serving {db_path}", err=True)
     uvicorn.run(create_app(db_path, allowed_hosts), host=host, port=port, log_level="info")
@@ -42,7 +42,7 @@ class DocumentedArgument(click.Argument):
 @click.command(context_settings=CONTEXT)
 @click.argument("client_id", cls=DocumentedArgument,
                 help="Customer key (CUS-...) or a CRM or accounting customer id.")
-@_db_option
+@db_option
 @click.option("--json", "as_json", is_flag=True,
               help="Print the whole client object, as GET /api/clients/ID returns it.")
 def client(client_id: str, db_path: Path | None, as_json: bool):
@@ -55,7 +55,7 @@ def client(client_id: str, db_path: Path | None, as_json: bool):
     from etl.clients import client_detail
     from etl.kpis import to_json
 
-    con = open_warehouse(_resolve_db(db_path))
+    con = open_warehouse(resolve_db(db_path))
     try:
         detail = client_detail(con, client_id)
     finally:
@@ -83,8 +83,8 @@ def format_client(detail: dict) -> str:
 
 
 @click.command(context_settings=CONTEXT)
-@_db_option
-@click.option("--as-of", "as_of", callback=_date,
+@db_option
+@click.option("--as-of", "as_of", callback=parse_date,
               help="Today for the grace period (YYYY-MM-DD) [default: last date of data].")
 @click.option("--updates-dir", type=click.Path(path_type=Path, file_okay=False),
               help="Also write crm_updates.csv and accounting_updates.csv to this folder.")
@@ -100,7 +100,7 @@ def reconcile(db_path: Path | None, as_of: dt.date | None, updates_dir: Path | N
     from etl.reconcile import reconcile as run_checks
     from etl.reconcile import suggested_updates
 
-    con = open_warehouse(_resolve_db(db_path))
+    con = open_warehouse(resolve_db(db_path))
     try:
         results = run_checks(con, as_of)
     finally:
@@ -124,8 +124,8 @@ def write_updates(frames: dict, folder: Path) -> None:
 
 
 @click.command(context_settings=CONTEXT)
-@_db_option
-@click.option("--go-live", "go_live", callback=_date,
+@db_option
+@click.option("--go-live", "go_live", callback=parse_date,
               help="First day after go-live (YYYY-MM-DD) [default: settings.go_live].")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def compare(db_path: Path | None, go_live: dt.date | None, as_json: bool):
@@ -136,7 +136,7 @@ def compare(db_path: Path | None, go_live: dt.date | None, as_json: bool):
     from etl.compare import compare_go_live
     from etl.kpis import to_json
 
-    con = open_warehouse(_resolve_db(db_path))
+    con = open_warehouse(resolve_db(db_path))
     try:
         result = compare_go_live(con, go_live)
     finally:
@@ -154,7 +154,7 @@ def compare(db_path: Path | None, go_live: dt.date | None, as_json: bool):
 
 
 @click.command("feedback-summary", context_settings=CONTEXT)
-@_db_option
+@db_option
 @click.option("--feedback-db", "feedback_db", type=click.Path(path_type=Path),
               help="Feedback file [default: $LEAD2CASH_FEEDBACK_DB, else "
                    "<warehouse stem>.feedback.sqlite beside the warehouse].")
@@ -170,7 +170,7 @@ def feedback_summary(db_path: Path | None, feedback_db: Path | None, recent: int
     from etl.feedback import feedback_path
     from etl.feedback import feedback_summary as summarise
 
-    path = feedback_db or feedback_path(_resolve_db(db_path))
+    path = feedback_db or feedback_path(resolve_db(db_path))
     summary = summarise(path, recent=recent)
     if as_json:
         click.echo(json.dumps(summary, indent=2))

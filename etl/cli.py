@@ -1,6 +1,5 @@
 """The `lead2cash` command: parses flags, calls the library, prints the result."""
 
-import datetime as dt
 import logging
 import os
 import subprocess
@@ -11,44 +10,12 @@ from pathlib import Path
 import click
 import duckdb
 
-from etl.config import default_db_path
-from etl.errors import Lead2CashError, WarehouseMissingError
+from etl.cli_common import CONTEXT, parse_date, db_option, resolve_db, open_warehouse
+from etl.errors import Lead2CashError
 
 logger = logging.getLogger("lead2cash")
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 DEMO_DIR = Path("data") / "demo"
-
-
-def _db_option(function):
-    return click.option(
-        "--db", "db_path", type=click.Path(path_type=Path), default=None,
-        help="Warehouse file [default: $LEAD2CASH_DB or data/lead2cash.duckdb].",
-    )(function)
-
-
-def _resolve_db(db_path: Path | None) -> Path:
-    return Path(db_path) if db_path else default_db_path()
-
-
-def open_warehouse(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse read-only, or raise WarehouseMissingError."""
-    from etl.refresh import is_duckdb_file
-
-    if not db_path.is_file():
-        raise WarehouseMissingError(
-            f"warehouse `{db_path}` not found; run `lead2cash refresh --config FILE "
-            f"--db {db_path}` (or `lead2cash demo`) first"
-        )
-    if not is_duckdb_file(db_path):
-        raise WarehouseMissingError(
-            f"`{db_path}` is not a DuckDB warehouse; pass the file that "
-            "`lead2cash refresh` wrote with --db"
-        )
-    try:
-        return duckdb.connect(str(db_path), read_only=True)
-    except duckdb.Error as error:
-        raise WarehouseMissingError(f"cannot open warehouse `{db_path}`: {error}") from error
 
 
 class Lead2CashGroup(click.Group):
@@ -91,7 +58,7 @@ def main(verbose: bool, quiet: bool):
 @main.command(context_settings=CONTEXT)
 @click.option("--config", "config_path", required=True,
               type=click.Path(path_type=Path), help="Mapping file (TOML) listing the sources.")
-@_db_option
+@db_option
 @click.option("--every", default=None, metavar="DURATION",
               help="Keep refreshing on this schedule, e.g. 15m, 1h, 1d.")
 @click.option("--full", is_flag=True,
@@ -110,7 +77,7 @@ def refresh(config_path: Path, db_path: Path | None, every: str | None, full: bo
     """
     from etl.refresh import refresh as run_refresh
 
-    db_path = _resolve_db(db_path)
+    db_path = resolve_db(db_path)
     mode = "full" if full else "auto"
     if every is None:
         click.echo(run_refresh(config_path, db_path, mode=mode).summary())
@@ -143,20 +110,11 @@ def parse_duration(text: str) -> int:
     return int(number) * units[unit]
 
 
-def _date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"`{value}` is not a date; use YYYY-MM-DD") from None
-
-
 @main.command(context_settings=CONTEXT)
-@_db_option
-@click.option("--start", callback=_date, help="First day of the period (YYYY-MM-DD).")
-@click.option("--end", callback=_date, help="Last day of the period (YYYY-MM-DD).")
-@click.option("--as-of", "as_of", callback=_date, help="Date for AR and open pipeline [default: end].")
+@db_option
+@click.option("--start", callback=parse_date, help="First day of the period (YYYY-MM-DD).")
+@click.option("--end", callback=parse_date, help="Last day of the period (YYYY-MM-DD).")
+@click.option("--as-of", "as_of", callback=parse_date, help="Date for AR and open pipeline [default: end].")
 @click.option("--owner", help="Only deals of this owner and their invoices.")
 @click.option("--team", help="Only deals of this team and their invoices.")
 @click.option("--customer", help="Only this customer (customer_key).")
@@ -180,7 +138,7 @@ def kpis(db_path, start, end, as_of, owner, team, customer, explicit_links, as_j
         raise click.BadParameter(
             f"the period {start} to {end} is longer than 100 years", param_hint="--end"
         )
-    con = open_warehouse(_resolve_db(db_path))
+    con = open_warehouse(resolve_db(db_path))
     try:
         result = compute_kpis(con, start, end, as_of, owner=owner, team=team,
                               customer=customer, explicit_links_only=explicit_links)
@@ -215,7 +173,7 @@ def format_kpis(result: dict) -> str:
               show_default=True, help="Folder the demo extracts are written to.")
 @click.option("--seed", type=int, default=20240101, show_default=True,
               help="Random seed; the same seed writes the same files.")
-@_db_option
+@db_option
 def demo(out_dir: Path, seed: int, db_path: Path | None):
     """Write the seeded demo extracts and load them into the warehouse.
 
@@ -226,11 +184,11 @@ def demo(out_dir: Path, seed: int, db_path: Path | None):
 
     config_path = generate_demo(out_dir, seed=seed)
     click.echo(f"demo extracts written to {out_dir}")
-    click.echo(run_refresh(config_path, _resolve_db(db_path)).summary())
+    click.echo(run_refresh(config_path, resolve_db(db_path)).summary())
 
 
 @main.command(context_settings=CONTEXT)
-@_db_option
+@db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8501, show_default=True, type=int, help="Port to listen on.")
 def dashboard(db_path: Path | None, host: str, port: int):
@@ -241,7 +199,7 @@ def dashboard(db_path: Path | None, host: str, port: int):
     import dashboard as dashboard_package
 
     app = Path(dashboard_package.__file__).parent / "app.py"
-    env = dict(os.environ, LEAD2CASH_DB=str(_resolve_db(db_path).resolve()))
+    env = dict(os.environ, LEAD2CASH_DB=str(resolve_db(db_path).resolve()))
     command = [
         sys.executable, "-m", "streamlit", "run", str(app),
         "--server.address", host, "--server.port", str(port),

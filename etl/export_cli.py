@@ -16,6 +16,7 @@ import click
 from dashboard.tables import (
     DELIMITERS, EXPORT_TABLES, FORMATS, TableFilters, fetch_export, frame_bytes,
 )
+from etl.cli_common import open_warehouse
 from etl.config import default_db_path
 from etl.kpis import data_span
 
@@ -75,8 +76,6 @@ def export_command(table, db_path, start, end, owner, team, customer, segment,
     2025-01-01 --end 2025-03-31 --delimiter ';' --out invoices.csv
     """
     started = time.monotonic()
-    from etl.cli import open_warehouse
-
     db_path = Path(db_path) if db_path else default_db_path()
     check_out_path(out_path, db_path)
     con = open_warehouse(db_path)

@@ -5,7 +5,6 @@ import re
 import duckdb
 import pytest
 
-import etl.cli  # noqa: F401  etl.api_cli imports etl.cli, so it loads first
 from dashboard.reconcile_text import updates_csv
 from etl.api_cli import write_updates
 from etl.feedback import feedback_path, feedback_summary

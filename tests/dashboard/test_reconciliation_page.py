@@ -2,7 +2,6 @@
 
 import pytest
 
-import etl.cli  # noqa: F401  etl.api_cli imports etl.cli, so it loads first
 from dashboard.reconcile_text import CHECK_TEXT, check_title, updates_csv
 from etl.api_cli import write_updates
 from etl.reconcile import CHECKS, reconcile, suggested_updates
