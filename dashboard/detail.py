@@ -7,6 +7,7 @@ from typing import Callable, NamedTuple
 import streamlit as st
 
 from dashboard import links, warehouse
+from dashboard.format import plain_text
 
 
 class Entity(NamedTuple):
@@ -48,7 +49,7 @@ def show_detail(page, entity: str, value, show_table: Callable) -> None:
     """
     kind = ENTITIES[entity]
     with st.container(border=True, key=f"detail_{entity}"):
-        st.subheader(f"{kind.label} {value}")
+        st.subheader(f"{kind.label} {plain_text(value)}")
         for index, (sql_name, heading) in enumerate(kind.parts):
             rows = warehouse.query(
                 page.identity, sql_name, **{kind.id_column: str(value)}

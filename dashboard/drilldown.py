@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard import detail, links, warehouse
 from dashboard.context import PageContext
 from dashboard.filters import DRILL_KEY
-from dashboard.format import DASH, format_count, format_money
+from dashboard.format import DASH, format_count, format_money, plain_text
 from dashboard.tables import frame_bytes
 
 # Colours of the chart series, the theme's primary colour first.
@@ -109,7 +109,7 @@ def show_chart(fig: go.Figure, chart: str) -> None:
 def show_breadcrumb(page_title: str, *steps: str) -> None:
     """Show the path of the drill-down and a button back to the whole page."""
     with st.container(horizontal=True, vertical_alignment="center"):
-        st.markdown(" › ".join([f"**{page_title}**", *steps]))
+        st.markdown(" › ".join([f"**{page_title}**", *map(plain_text, steps)]))
         st.button(
             "Clear selection", icon=":material/close:", on_click=clear_drill,
             key="clear_drill",
@@ -223,7 +223,7 @@ def show_rows(page: PageContext, query: RowQuery, currency: str | None, **extra)
     """
     params = page.params(**extra)
     rows = warehouse.query(page.identity, query.sql_name, **params)
-    st.subheader(query.title)
+    st.subheader(plain_text(query.title))
     if query.value_column:
         summary = warehouse.query_total(
             page.identity, query.sql_name, query.value_column, **params

@@ -2,7 +2,7 @@
 
 URL format, every key optional: `?period=last_12_months&start=2025-01-01&
 end=2025-03-31&owner=NAME&team=NAME&customer=CUSTOMER_KEY&segment=NAME&
-currency=ISO&sep=semicolon&drill=CHART~PART~PART`. `start` and `end` apply
+currency=ISO&sep=semicolon&links=explicit&drill=CHART~PART~PART`. `start` and `end` apply
 when `period=custom`; `drill` is the chart point a page is narrowed to. A page
 may read keys of its own, such as `client=CUSTOMER_KEY` on Client 360.
 """
@@ -48,6 +48,7 @@ class Filters(NamedTuple):
     segment: str | None = None
     currency: str | None = None
     separator: str = "comma"
+    explicit_links_only: bool = False
 
     @property
     def delimiter(self) -> str:
@@ -60,7 +61,8 @@ class Filters(NamedTuple):
 
     def kpi_arguments(self) -> dict:
         """Return the filters that `compute_kpis` takes."""
-        return {"owner": self.owner, "team": self.team, "customer": self.customer}
+        return {"owner": self.owner, "team": self.team, "customer": self.customer,
+                "explicit_links_only": self.explicit_links_only}
 
     def table_filters(self) -> TableFilters:
         """Return the filters of the dashboard tables and the export command."""
@@ -80,6 +82,8 @@ class Filters(NamedTuple):
                 params[name] = getattr(self, name)
         if self.separator != "comma":
             params["sep"] = self.separator
+        if self.explicit_links_only:
+            params["links"] = "explicit"
         return params
 
 
@@ -116,6 +120,7 @@ def seed_from_url(span: Period, options: dict) -> None:
         state[_WIDGET.format(name)] = value if value in options[name] else None
     separator = params.get("sep")
     state[_WIDGET.format("sep")] = separator if separator in DELIMITERS else "comma"
+    state[_WIDGET.format("links")] = params.get("links") == "explicit"
     state[_SEEDED] = True
 
 
@@ -183,11 +188,18 @@ def select_filters(identity: FileIdentity) -> Filters:
         for name, label, all_label in CHOICES
     }
     st.sidebar.caption(SCOPE_NOTE)
+    explicit = st.sidebar.toggle(
+        "Explicit deal links only", key=_WIDGET.format("links"),
+        help="Cross-system KPIs (lead to payment, order error rate) use only invoices "
+             "that name their deal, leaving out links inferred from customer, amount "
+             "and date.",
+    )
     separator = st.sidebar.radio(
         "CSV delimiter", list(DELIMITERS), format_func=DELIMITER_LABELS.get,
         key=_WIDGET.format("sep"), horizontal=True,
     )
-    return Filters(preset, period, separator=separator, **choices)
+    return Filters(preset, period, separator=separator, explicit_links_only=explicit,
+                   **choices)
 
 
 def sync_url(filters: Filters, keep_drill: bool, page_keys: tuple = ()) -> None:

@@ -1,5 +1,6 @@
 """Display formats for KPI values and their changes; None is shown as a dash."""
 
+import re
 from decimal import Decimal
 
 DASH = "—"
@@ -69,3 +70,16 @@ def format_change(kind: str, current, previous) -> str | None:
     if kind == "days":
         return f"{change:+,.1f} days"
     return f"{change:+,.0f}"
+
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain_text(text) -> str:
+    """Escape Markdown in a value from the data, so it shows as typed.
+
+    Customer names and ids come from the extracts; unescaped, a name such as
+    `[Pay here](http://...)` would render as a link and an image would be
+    fetched by every browser that opens the page.
+    """
+    return MARKDOWN_SPECIAL.sub(r"\\\1", str(text))

@@ -6,6 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import context, drilldown, etl_calls
+from dashboard.format import plain_text
 from dashboard.cards import CardData, show_cards
 from dashboard.client360 import (
     CARDS,
@@ -35,7 +36,7 @@ def show_search(page: context.PageContext) -> None:
     )
     found = etl_calls.find_clients(page.identity, text.strip())
     if not found["clients"]:
-        st.info(f"No customer matches `{text.strip()}`. Try part of the name or an id.",
+        st.info(f"No customer matches {plain_text(text.strip())}. Try part of the name or an id.",
                 icon=":material/search_off:")
         return
     labels = {
@@ -53,7 +54,7 @@ def show_search(page: context.PageContext) -> None:
 
 def show_header(client: dict) -> None:
     """Show the unified name, where the customer is known and the ids behind it."""
-    st.header(client["customer_name"])
+    st.header(plain_text(client["customer_name"]))
     systems = [name for name, known in (("the CRM", client["in_crm"]),
                                          ("accounting", client["in_accounting"]))
                if known]

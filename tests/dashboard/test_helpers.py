@@ -93,3 +93,15 @@ def test_point_key_none_without_selection(event):
 )
 def test_totals_agree_to_the_cent(total, expected, agree):
     assert drilldown.totals_agree(total, expected) is agree
+
+
+def test_plain_text_escapes_markdown_links_and_images():
+    import re
+
+    from dashboard.format import plain_text
+
+    name = "[Pay here](http://x.invalid/p) ![i](http://x.invalid/i.png) :red[x] *b*"
+    escaped = plain_text(name)
+    unescaped_rest = re.sub(r"\\.", "", escaped)
+    assert not re.search(r"[\[\]()!:*]", unescaped_rest)
+    assert re.sub(r"\\(.)", r"\1", escaped) == name

@@ -244,3 +244,15 @@ def test_missing_warehouse_shows_empty_state(monkeypatch, tmp_path, page):
     assert "lead2cash refresh --config FILE" in messages
     assert str(tmp_path / "missing.duckdb") in messages
     assert not app.metric
+
+
+def test_explicit_links_toggle_from_url_changes_cross_system_kpis(app_env, con):
+    app = run_page(PAGES[0], {"period": "all", "links": "explicit"})
+    toggle = app.sidebar.toggle(key="filter_links")
+    cards = {metric.label: metric.value for metric in app.metric}
+    explicit = compute_kpis(con, explicit_links_only=True)["lead_to_payment_days"]
+
+    assert toggle.value is True
+    assert not app.exception
+    assert cards["Lead to payment, median"] == f"{explicit['median']:.1f} days"
+    assert app.query_params["links"] in ("explicit", ["explicit"])
