@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from dashboard.client360 import CARDS, SECTIONS, sources_frame, timeline_events
-from dashboard.format import format_value
+from dashboard.format import format_value, plain_text
 from dashboard.kpis import lookup
 from dashboard.links import LINK_COLUMN, add_link_column, client_url
 from etl.clients import client_detail, search_clients
@@ -32,7 +32,7 @@ def test_client_page_equals_library_object(app_env, con, busiest_key):
     tables = [frame.value for frame in app.dataframe]
 
     assert not app.exception, [error.value for error in app.exception]
-    assert app.header[0].value == detail["client"]["customer_name"]
+    assert app.header[0].value == plain_text(detail["client"]["customer_name"])
     for card in CARDS:
         expected = format_value(card.kind, lookup(kpis, card.path), "USD")
         assert metrics[card.label] == expected, card.label
@@ -58,7 +58,7 @@ def test_client_search_by_source_id_opens_customer(app_env, con, busiest_key):
     name = search_clients(con, busiest_key)["clients"][0]["customer_name"]
 
     assert app.query_params["client"] in (busiest_key, [busiest_key])
-    assert app.header[0].value == name
+    assert app.header[0].value == plain_text(name)
     assert len(app.metric) == len(CARDS)
 
 
