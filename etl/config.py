@@ -86,6 +86,8 @@ class SourceSpec:
     """Read only rows changed since the last refresh (append-only sources)."""
     updated_at: str | None = None
     """Source column with each row's last-modified timestamp, for incremental loads."""
+    group_lines: bool = False
+    """Rows sharing the table key are lines of one document: money is summed."""
 
     @property
     def origin(self) -> str:
@@ -141,7 +143,7 @@ SOURCE_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "columns": (dict, "a table"), "values": (dict, "a table of tables"),
     "constants": (dict, "a table"), "url": (str, "text"), "query": (str, "text"),
     "db_table": (str, "text"), "preset": (str, "text"), "incremental": (bool, "true or false"),
-    "updated_at": (str, "text"),
+    "updated_at": (str, "text"), "group_lines": (bool, "true or false"),
 }
 SETTING_TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
     "reporting_currency": (str, "text"), "timezone": (str, "text"),
@@ -262,7 +264,14 @@ def _parse_source(path: Path, index: int, entry: dict) -> SourceSpec:
         preset=entry.get("preset"),
         incremental=_incremental(where, table, entry),
         updated_at=entry.get("updated_at"),
+        group_lines=_group_lines(where, table, entry),
     )
+
+
+def _group_lines(where: str, table: str, entry: dict) -> bool:
+    if entry.get("group_lines") and TABLES[table].key is None:
+        raise ConfigError(f"{where}: table `{table}` has no key to group lines by")
+    return bool(entry.get("group_lines", False))
 
 
 def _incremental(where: str, table: str, entry: dict) -> bool:

@@ -93,7 +93,8 @@ def carry_over(con, source: SourceSpec) -> int:
     """Copy the previous rows of `source` whose key was not read again; return the count."""
     table = TABLES[source.table]
     key = table.key
-    columns = ", ".join([*table.field_names, "_source", "_file", "_row", "_updated_at"])
+    columns = ", ".join([*table.field_names, "_source", "_file", "_row", "_updated_at",
+                         "_lines"])
     keys = reread_table(source)
     carried = con.execute(
         f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM {PREVIOUS}.{table.name} "

@@ -247,11 +247,13 @@ def order_error_kpis(con, filters: KpiFilters, settings: dict) -> dict:
     for event in EVENTS:
         count = sum(1 for order in orders if order[event])
         by_event[event] = {"orders": count, "rate": ratio(count, len(orders))}
-    # Without any invoice in the warehouse no error event can be seen, so a
-    # rate of 0 would claim a clean record that the data cannot show.
-    has_invoices = con.execute("SELECT count(*) > 0 FROM invoices").fetchall()[0][0]
+    # Without any invoice or return in the warehouse no error event can be
+    # seen, so a rate of 0 would claim a clean record the data cannot show.
+    can_see_errors = con.execute(
+        "SELECT (SELECT count(*) FROM invoices) + (SELECT count(*) FROM returns) > 0"
+    ).fetchall()[0][0]
     return {
-        "rate": ratio(with_errors, len(orders)) if has_invoices else None,
+        "rate": ratio(with_errors, len(orders)) if can_see_errors else None,
         "orders": len(orders),
         "orders_with_errors": with_errors,
         "by_event": by_event,

@@ -15,7 +15,10 @@ from etl.sqlfiles import read_sql, run_script, split_statements
 
 logger = logging.getLogger(__name__)
 
-LINEAGE_COLUMNS = "_source VARCHAR, _file VARCHAR, _row BIGINT, _updated_at TIMESTAMP"
+LINEAGE_COLUMNS = (
+    "_source VARCHAR, _file VARCHAR, _row BIGINT, _updated_at TIMESTAMP, "
+    "_lines BIGINT DEFAULT 1"
+)
 RUN_TABLES_SQL = """
 CREATE TABLE IF NOT EXISTS etl_runs (
     run_id VARCHAR PRIMARY KEY, started_at TIMESTAMP, finished_at TIMESTAMP,

@@ -300,12 +300,16 @@ def parse_source(con: duckdb.DuckDBPyConnection, source: SourceSpec, settings: S
         f"CREATE OR REPLACE TEMP TABLE typed AS {_typed_sql(parser, table, stage, source)}"
     )
     _fill_generated_key(con, source, table)
+    if source.group_lines:
+        _group_lines(con, table)
+    else:
+        con.execute("ALTER TABLE typed ADD COLUMN _lines BIGINT DEFAULT 1")
     _flag_duplicate_keys(con, table)
 
     loaded = con.execute(
         f"INSERT INTO {table.name} ({', '.join(table.field_names)}, _source, _file, _row, "
-        f"_updated_at) SELECT {', '.join(table.field_names)}, ?, _file, _row, _updated_at "
-        "FROM typed "
+        f"_updated_at, _lines) SELECT {', '.join(table.field_names)}, ?, _file, _row, "
+        "_updated_at, _lines FROM typed "
         "WHERE len(_errors) = 0",
         [source.name],
     ).fetchall()[0][0]
@@ -356,6 +360,39 @@ def _fill_generated_key(con, source: SourceSpec, table) -> None:
         f"row_number() OVER (PARTITION BY _file, {content} ORDER BY _row) AS id "
         f"FROM typed WHERE {table.key} IS NULL) AS generated "
         "WHERE typed._file = generated._file AND typed._row = generated._row"
+    )
+
+
+def _group_lines(con, table) -> None:
+    """Merge the lines of each document into one row: money summed, the rest from line one.
+
+    Lines merge within one file; the same document in a second file is then a
+    duplicate key like any other. A document with a bad line is quarantined
+    whole, because a total without that line would be wrong.
+    """
+    key = table.key
+    failing = f"(SELECT {key} FROM typed WHERE len(_errors) > 0 AND {key} IS NOT NULL)"
+    reason = "another line of this document is quarantined"
+    con.execute(
+        f"UPDATE typed SET _errors = [{{'column_name': {sql_literal(key)}, 'raw_value': "
+        f"CAST({key} AS VARCHAR), 'reason': {sql_literal(reason)}}}] "
+        f"WHERE len(_errors) = 0 AND {key} IN {failing}"
+    )
+    merged = ", ".join(
+        # one line of unknown amount makes the document's amount unknown
+        f"CASE WHEN count({f.name}) = count(*) THEN sum({f.name}) END AS {f.name}"
+        if f.kind == "money"
+        else f"first({f.name} ORDER BY _file, _row) AS {f.name}"
+        for f in table.fields
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE typed AS "
+        f"SELECT {merged}, CAST([] AS STRUCT(column_name VARCHAR, raw_value VARCHAR, "
+        "reason VARCHAR)[]) AS _errors, first(_record ORDER BY _file, _row) AS _record, "
+        "_file, min(_row) AS _row, max(_updated_at) AS _updated_at, "
+        f"count(*) AS _lines FROM typed WHERE len(_errors) = 0 GROUP BY {key}, _file "
+        "UNION ALL BY NAME "
+        "SELECT *, 1 AS _lines FROM typed WHERE len(_errors) > 0"
     )
 
 

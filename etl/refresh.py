@@ -222,8 +222,10 @@ def _count_files(con, source, files: list[dict]) -> list[SourceCounts]:
     counts = []
     for info in files:
         path = str(info["path"])
+        # A grouped document counts every line it merged, so read = loaded + quarantined.
         loaded = con.execute(
-            f"SELECT count(*) FROM {source.table} WHERE _source = ? AND _file = ?",
+            f"SELECT coalesce(sum(_lines), 0) FROM {source.table} "
+            "WHERE _source = ? AND _file = ?",
             [source.name, path],
         ).fetchall()[0][0]
         quarantined = con.execute(

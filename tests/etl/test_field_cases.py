@@ -301,3 +301,30 @@ def test_xlsx_export_neutralises_formulas_in_string_columns():
     assert names == ["'=HYPERLINK(\"x\")", "'@SUM(1,1)", "'+1", "'-2+3", "'\t=1", "ok"]
     assert kinds == {"s"}
     assert sheet.cell(row=2, column=2).value == -120.0
+
+
+def test_order_lines_group_into_one_deal(tmp_path):
+    from tests.conftest import write_csv
+
+    write_csv(tmp_path, "lines.csv", """
+        order,line,customer,amount,closed
+        O1,1,Acme,10.25,2024-01-02
+        O1,2,Acme,5.50,2024-01-02
+        O2,1,Beta,7.00,2024-01-03
+        O3,1,Gamma,1.00,2024-01-04
+        O3,2,Gamma,2.00,2024-13-45
+        O4,1,Delta,3.00,2024-01-05
+        O4,2,Delta,N/A,2024-01-05
+    """)
+    source = {"table": "deals", "path": "lines.csv", "group_lines": True,
+              "constants": {"status": "won"},
+              "columns": {"deal_id": "order", "customer_name": "customer",
+                          "amount": "amount", "closed_on": "closed"}}
+    result_con = build_warehouse(tmp_path, [source])
+    assert rows(result_con, "SELECT deal_id, amount, _lines FROM deals ORDER BY 1") == [
+        ("O1", Decimal("15.75"), 2), ("O2", Decimal("7.00"), 1), ("O4", None, 2),
+    ]
+    quarantined = rows(result_con, "SELECT row_number, reason FROM quarantine ORDER BY 1")
+    assert [row[0] for row in quarantined] == [4, 5]
+    assert quarantined[0][1] == "another line of this document is quarantined"
+    assert quarantined[1][1].startswith("invalid value: expected a date")

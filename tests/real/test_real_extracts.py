@@ -754,13 +754,10 @@ def test_olist_kpi_table(olist, olist_leads, olist_deals):
 
 @pytest.fixture(scope="module")
 def superstore_orders(tmp_path_factory):
-    """The Orders sheet refreshed alone: a second Excel source in one mapping fails."""
+    """The Orders and Returns sheets refreshed together, order lines grouped by order."""
     require_data(SUPERSTORE_XLS)
     directory = tmp_path_factory.mktemp("superstore")
-    config_path = single_source_mapping(
-        MAPPINGS_DIR / "superstore.toml", "orders", directory
-    )
-    warehouse = open_warehouse(config_path, directory)
+    warehouse = open_warehouse(MAPPINGS_DIR / "superstore.toml", directory)
     yield warehouse
     warehouse.con.close()
 
@@ -773,6 +770,21 @@ def superstore_lines() -> pd.DataFrame:
     return frame
 
 
+@pytest.fixture(scope="module")
+def superstore_order_totals(superstore_lines) -> pd.DataFrame:
+    """One row per order: its first line's date and the sum of its lines' cents."""
+    return superstore_lines.groupby("Order ID").agg(
+        amount=("amount", "sum"), order_date=("Order Date", "first"),
+        lines=("Row ID", "count"),
+    )
+
+
+@pytest.fixture(scope="module")
+def superstore_returns() -> pd.DataFrame:
+    require_data(SUPERSTORE_XLS)
+    return pd.read_excel(SUPERSTORE_XLS, sheet_name="Returns", engine="xlrd")
+
+
 def test_superstore_rows_read_equal_loaded_plus_quarantined(superstore_orders):
     for counts in superstore_orders.result.files:
         assert counts.rows_read == counts.rows_loaded + counts.rows_quarantined, (
@@ -780,9 +792,14 @@ def test_superstore_rows_read_equal_loaded_plus_quarantined(superstore_orders):
         )
 
 
-def test_superstore_rows_read_equal_sheet_rows(superstore_orders, superstore_lines):
+def test_superstore_rows_read_equal_sheet_rows(
+    superstore_orders, superstore_lines, superstore_returns
+):
     assert file_counts(superstore_orders.result, "orders").rows_read == len(
         superstore_lines
+    )
+    assert file_counts(superstore_orders.result, "returns").rows_read == len(
+        superstore_returns
     )
 
 
@@ -792,33 +809,34 @@ def test_superstore_quarantined_rows_have_reason(superstore_orders):
     assert quarantined_rows(superstore_orders.con, "orders") == expected
 
 
-def test_superstore_excel_dates_match_sheet(superstore_orders, superstore_lines):
-    loaded = dict(
-        superstore_orders.con.execute("SELECT deal_id, closed_on FROM deals").fetchall()
-    )
+def test_superstore_lines_group_into_orders(superstore_orders, superstore_order_totals):
+    loaded = superstore_orders.con.execute(
+        "SELECT deal_id, amount, closed_on, _lines FROM deals"
+    ).fetchall()
     expected = {
-        str(row_id): order_date.date()
-        for row_id, order_date in zip(
-            superstore_lines["Row ID"], superstore_lines["Order Date"]
-        )
+        order: (row.amount, row.order_date.date(), row.lines)
+        for order, row in superstore_order_totals.iterrows()
     }
 
-    assert loaded == expected
+    assert {deal: values for deal, *values in loaded} == {
+        order: list(values) for order, values in expected.items()
+    }
 
 
-def test_superstore_won_count_and_value(superstore_orders, superstore_lines):
+def test_superstore_won_count_and_value(superstore_orders, superstore_order_totals):
     pipeline = superstore_orders.kpis["pipeline"]
+    total = sum(superstore_order_totals["amount"])
 
-    assert pipeline["won_count"] == len(superstore_lines)
-    assert pipeline["won_value"] == sum(superstore_lines["amount"])
-    assert pipeline["avg_won_deal_size"] == cents(
-        sum(superstore_lines["amount"]) / len(superstore_lines)
-    )
+    assert pipeline["won_count"] == len(superstore_order_totals)
+    assert pipeline["won_value"] == total
+    assert pipeline["avg_won_deal_size"] == cents(total / len(superstore_order_totals))
 
 
-def test_superstore_year_won_value(superstore_orders, superstore_lines):
+def test_superstore_year_won_value(superstore_orders, superstore_order_totals):
     start, end = dt.date(2016, 1, 1), dt.date(2016, 12, 31)
-    in_year = superstore_lines[superstore_lines["Order Date"].dt.year == 2016]
+    in_year = superstore_order_totals[
+        superstore_order_totals["order_date"].dt.year == 2016
+    ]
 
     pipeline = compute_kpis(superstore_orders.con, start=start, end=end)["pipeline"]
 
@@ -826,28 +844,21 @@ def test_superstore_year_won_value(superstore_orders, superstore_lines):
     assert pipeline["won_value"] == sum(in_year["amount"])
 
 
-def test_superstore_order_ids_in_notes(superstore_orders, superstore_lines):
-    orders = superstore_orders.con.execute(
-        "SELECT count(DISTINCT notes) FROM deals"
-    ).fetchone()[0]
+def test_superstore_returns_are_order_errors(
+    superstore_orders, superstore_order_totals, superstore_returns
+):
+    errors = superstore_orders.kpis["order_error_rate"]
+    returned = superstore_returns["Order ID"].nunique()
+    orders = len(superstore_order_totals)
 
-    assert orders == superstore_lines["Order ID"].nunique()
-
-
-def test_superstore_refresh_loads_orders_and_returns(tmp_path):
-    """Two Excel sources in one mapping: both sheets load."""
-    require_data(SUPERSTORE_XLS)
-    returns = pd.read_excel(SUPERSTORE_XLS, sheet_name="Returns", engine="xlrd")
-
-    result = refresh(MAPPINGS_DIR / "superstore.toml", tmp_path / "superstore.duckdb")
-
-    assert file_counts(result, "orders").rows_loaded == 9994
-    assert file_counts(result, "returns").rows_read == len(returns)
-    assert file_counts(result, "returns").rows_loaded == len(returns)
+    assert errors["orders"] == orders
+    assert errors["by_event"]["return_recorded"]["orders"] == returned
+    assert errors["orders_with_errors"] == returned
+    assert errors["rate"] == round(returned / orders, 4)
 
 
 def test_superstore_kpi_table(superstore_orders):
-    table = kpi_table("Superstore (Orders sheet only)", superstore_orders)
+    table = kpi_table("Superstore (orders and returns)", superstore_orders)
     print(table)
 
     assert "pipeline.won_count" in table
