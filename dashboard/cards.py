@@ -67,3 +67,32 @@ def show_cards(cards: tuple[Card, ...], data: CardData, columns: int = 3) -> Non
 def count_caption(template: str, *paths: str) -> Callable[[dict], str]:
     """Return a caption function that fills `template` with counts from the KPIs."""
     return lambda kpis: template.format(*(_count(kpis, path) for path in paths))
+
+
+# Cards that more than one page shows.
+INVOICED_TOTAL = Card(
+    "Invoiced total",
+    "invoicing.invoiced_total",
+    "money",
+    count_caption("{} invoices issued", "invoicing.invoice_count"),
+)
+CASH_COLLECTED = Card(
+    "Cash collected",
+    "collections.cash_collected",
+    "money",
+    count_caption("{} payments received", "collections.payment_count"),
+)
+WEIGHTED_PIPELINE = Card(
+    "Weighted pipeline",
+    "pipeline.weighted_value",
+    "money",
+    count_caption("{} open deals times their probability", "pipeline.open_count"),
+)
+WIN_RATE = Card(
+    "Win rate",
+    "pipeline.win_rate",
+    "rate",
+    count_caption(
+        "{} won and {} lost deals", "pipeline.won_count", "pipeline.lost_count"
+    ),
+)

@@ -5,17 +5,12 @@ import streamlit as st
 
 from dashboard import context, drilldown, layout, warehouse
 from dashboard.charts import AGING_BUCKETS
-from dashboard.cards import Card, count_caption
+from dashboard.cards import CASH_COLLECTED, INVOICED_TOTAL, Card, count_caption
 from dashboard.drilldown import RowQuery
 from dashboard.period import month_bounds
 
 CARDS = (
-    Card(
-        "Invoiced total",
-        "invoicing.invoiced_total",
-        "money",
-        count_caption("{} invoices issued", "invoicing.invoice_count"),
-    ),
+    INVOICED_TOTAL,
     Card(
         "Credit notes",
         "invoicing.credit_note_total",
@@ -23,12 +18,7 @@ CARDS = (
         count_caption("{} credit notes issued", "invoicing.credit_note_count"),
         is_lower_better=True,
     ),
-    Card(
-        "Cash collected",
-        "collections.cash_collected",
-        "money",
-        count_caption("{} payments received", "collections.payment_count"),
-    ),
+    CASH_COLLECTED,
     Card(
         "DSO",
         "collections.dso",

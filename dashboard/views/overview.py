@@ -5,7 +5,9 @@ import streamlit as st
 
 from dashboard import context, drilldown, layout, warehouse
 from dashboard.charts import FUNNEL, POSITION, SERIES
-from dashboard.cards import Card, count_caption
+from dashboard.cards import (
+    CASH_COLLECTED, INVOICED_TOTAL, WEIGHTED_PIPELINE, WIN_RATE, Card, count_caption,
+)
 from dashboard.drilldown import RowQuery
 from dashboard.format import format_count, format_days, format_money_short
 from dashboard.kpis import lookup
@@ -19,18 +21,8 @@ CARDS = (
         count_caption("{} won deals", "pipeline.won_count"),
         help="Value of the deals won in the period.",
     ),
-    Card(
-        "Invoiced total",
-        "invoicing.invoiced_total",
-        "money",
-        count_caption("{} invoices issued", "invoicing.invoice_count"),
-    ),
-    Card(
-        "Cash collected",
-        "collections.cash_collected",
-        "money",
-        count_caption("{} payments received", "collections.payment_count"),
-    ),
+    INVOICED_TOTAL,
+    CASH_COLLECTED,
     Card(
         "Open pipeline",
         "pipeline.open_value",
@@ -38,12 +30,7 @@ CARDS = (
         count_caption("{} open deals", "pipeline.open_count"),
         help="Deals open on the last day of the period.",
     ),
-    Card(
-        "Weighted pipeline",
-        "pipeline.weighted_value",
-        "money",
-        count_caption("{} open deals times their probability", "pipeline.open_count"),
-    ),
+    WEIGHTED_PIPELINE,
     Card(
         "Accounts receivable",
         "collections.ar_total",
@@ -62,14 +49,7 @@ CARDS = (
         is_lower_better=True,
         help="AR at the period end / invoiced total × days in the period.",
     ),
-    Card(
-        "Win rate",
-        "pipeline.win_rate",
-        "rate",
-        count_caption(
-            "{} won and {} lost deals", "pipeline.won_count", "pipeline.lost_count"
-        ),
-    ),
+    WIN_RATE,
     Card(
         "Lead to payment, median",
         "lead_to_payment_days.median",

@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import context, drilldown, layout, warehouse
-from dashboard.cards import Card, count_caption
+from dashboard.cards import WEIGHTED_PIPELINE, WIN_RATE, Card, count_caption
 from dashboard.drilldown import RowQuery
 
 CARDS = (
@@ -14,20 +14,8 @@ CARDS = (
         "money",
         count_caption("{} open deals", "pipeline.open_count"),
     ),
-    Card(
-        "Weighted pipeline",
-        "pipeline.weighted_value",
-        "money",
-        count_caption("{} open deals times their probability", "pipeline.open_count"),
-    ),
-    Card(
-        "Win rate",
-        "pipeline.win_rate",
-        "rate",
-        count_caption(
-            "{} won and {} lost deals", "pipeline.won_count", "pipeline.lost_count"
-        ),
-    ),
+    WEIGHTED_PIPELINE,
+    WIN_RATE,
     Card(
         "Won value",
         "pipeline.won_value",
