@@ -45,3 +45,14 @@ def build_warehouse(folder: Path, sources: list[dict], settings: dict | None = N
     db_path = folder / "warehouse.duckdb"
     refresh(config, db_path)
     return duckdb.connect(str(db_path), read_only=True)
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory) -> Path:
+    """The demo data set loaded once per test session; tests only read it."""
+    from etl.demo import generate_demo
+
+    directory = tmp_path_factory.mktemp("demo_warehouse")
+    db_path = directory / "demo.duckdb"
+    refresh(generate_demo(directory / "demo"), db_path)
+    return db_path

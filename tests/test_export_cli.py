@@ -10,14 +10,13 @@ from click.testing import CliRunner
 
 from dashboard.tables import EXPORT_TABLES, TableFilters, fetch_export, frame_bytes
 from etl.cli import main
-from tests.dashboard.conftest import build_demo_warehouse
 
 START, END = dt.date(2025, 1, 1), dt.date(2025, 6, 30)
 
 
 @pytest.fixture(scope="module")
-def warehouse_path(tmp_path_factory):
-    return build_demo_warehouse(tmp_path_factory.mktemp("export"))
+def warehouse_path(demo_warehouse):
+    return demo_warehouse
 
 
 @pytest.fixture(scope="module")

@@ -17,14 +17,6 @@ FEEDBACK_DB_ENV = "LEAD2CASH_FEEDBACK_DB"
 UNMAPPED_STATUS = "Draft"
 
 
-def build_demo_warehouse(directory: Path) -> Path:
-    """Generate the demo extracts in `directory` and load them with the ETL."""
-    config_path = generate_demo(directory / "demo")
-    db_path = directory / "demo.duckdb"
-    refresh(config_path, db_path)
-    return db_path
-
-
 def build_variant_config(directory: Path) -> Path:
     """Generate the demo with two changes and return its mapping file.
 
@@ -60,9 +52,9 @@ def run_page(page: str, query_params: dict | None = None) -> AppTest:
 
 
 @pytest.fixture(scope="session")
-def warehouse_path(tmp_path_factory) -> Path:
+def warehouse_path(demo_warehouse) -> Path:
     """The demo warehouse, written to a temporary directory."""
-    return build_demo_warehouse(tmp_path_factory.mktemp("warehouse"))
+    return demo_warehouse
 
 
 @pytest.fixture(scope="session")
