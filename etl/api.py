@@ -244,6 +244,7 @@ def _add_error_handlers(app: FastAPI, db_path: Path) -> None:
     @app.exception_handler(WarehouseUnavailable)
     def warehouse_missing(request: Request, error: WarehouseUnavailable):
         logger.error("warehouse %s not found while serving %s", db_path, request.url.path)
-        message = (f"warehouse `{db_path}` not found; run `lead2cash refresh --config FILE "
-                   f"--db {db_path}` first")
+        # The server's path stays in its log; clients only learn what to do.
+        message = ("warehouse not found on the server; run `lead2cash refresh "
+                   "--config FILE` for the warehouse this API serves")
         return JSONResponse({"error": message, "field": None}, status_code=503)

@@ -175,4 +175,5 @@ def test_missing_warehouse_503(tmp_path, http):
     with serve(tmp_path / "missing.duckdb") as url:
         response = http.get(f"{url}/api/clients")
     assert response.status_code == 503
-    assert response.json()["error"].startswith("warehouse `")
+    assert response.json()["error"].startswith("warehouse not found on the server")
+    assert str(tmp_path) not in response.text
