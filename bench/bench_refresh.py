@@ -2,7 +2,7 @@
 
 The baseline is DuckDB alone reading each generated CSV (`SELECT count(*)`
 over `read_csv(all_varchar=true)`), measured in the same run, so the printed
-ratios say how much a refresh costs on top of reading, whatever the machine.
+ratios show how much a refresh costs on top of reading, whatever the machine.
 Peak memory is each child process's maximum resident set size.
 
     python bench/bench_refresh.py --rows 200000 1000000

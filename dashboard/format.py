@@ -78,8 +78,8 @@ MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 def plain_text(text) -> str:
     """Escape Markdown in a value from the data, so it shows as typed.
 
-    Customer names and ids come from the extracts; unescaped, a name such as
-    `[Pay here](http://...)` would render as a link and an image would be
-    fetched by every browser that opens the page.
+    Customer names and ids come from the extracts. Unescaped, a name such as
+    `[Pay here](http://...)` would render as a link, and an image in a name
+    would be fetched by every browser that opens the page.
     """
     return MARKDOWN_SPECIAL.sub(r"\\\1", str(text))

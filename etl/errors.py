@@ -14,7 +14,7 @@ class SourceError(Lead2CashError):
 
 
 class AmbiguousDateError(SourceError):
-    """A date column holds day/month numbers that can be read two ways."""
+    """A date column contains day/month numbers that can be read two ways."""
 
 
 class RefreshError(Lead2CashError):

@@ -1,7 +1,7 @@
 """Finance exports: CSV and XLSX files that spreadsheets open safely.
 
 Text cells that a spreadsheet would run as a formula are prefixed with a
-quote; numbers stay numbers, money is written as plain decimals and dates as
+quote. Numbers stay numbers, money is written as plain decimals and dates as
 ISO 8601.
 """
 

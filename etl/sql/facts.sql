@@ -57,7 +57,7 @@ SELECT i.invoice_id, i.customer_key, c.customer_name AS customer_name,
                  - coalesce(cn.credited, 0), 0) * r.fx, 2) AS DECIMAL(18,2))
        END AS balance_rc,
        s.paid_in_full_on, s.event_days, r.fx,
-       -- what the payments say, whatever status the export carried
+       -- what the payments show, whatever status the export carried
        CASE WHEN s.paid_in_full_on IS NOT NULL
                  OR (i.status = 'paid' AND s.event_days = 0) THEN 'paid'
             WHEN coalesce(p.paid, 0) + coalesce(cn.credited, 0) > 0 THEN 'partly paid'

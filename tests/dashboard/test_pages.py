@@ -246,7 +246,7 @@ def test_missing_warehouse_shows_empty_state(monkeypatch, tmp_path, page):
     assert not app.metric
 
 
-def test_explicit_links_toggle_from_url_changes_cross_system_kpis(app_env, con):
+def test_explicit_links_from_url(app_env, con):
     app = run_page(PAGES[0], {"period": "all", "links": "explicit"})
     toggle = app.sidebar.toggle(key="filter_links")
     cards = {metric.label: metric.value for metric in app.metric}
