@@ -188,6 +188,17 @@ TABLES: dict[str, Table] = {
             note="Recorded returns of an order.",
         ),
         Table(
+            "owners",
+            (
+                _f("owner", required=True, note="sales rep, as deals name them"),
+                _f("team", note="team or regional office"),
+                _f("manager"),
+                _f("region"),
+            ),
+            key="owner",
+            note="Sales reps and their teams; fills `deals.team` where a deal has none.",
+        ),
+        Table(
             "fx_rates",
             (
                 _f("rate_date", "date", True),

@@ -1,6 +1,11 @@
 -- Fill the values a source may leave out, from the reporting settings.
 UPDATE deals SET currency = upper(coalesce(currency, $reporting_currency));
 
+-- A deal without a team takes its owner's team from the owners table.
+UPDATE deals SET team = o.team
+FROM owners AS o
+WHERE deals.team IS NULL AND o.owner = deals.owner AND o.team IS NOT NULL;
+
 UPDATE invoices SET
     currency = upper(coalesce(currency, $reporting_currency)),
     status = coalesce(status, CASE WHEN paid_on IS NOT NULL THEN 'paid' ELSE 'open' END),

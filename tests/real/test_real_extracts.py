@@ -225,15 +225,6 @@ def test_maven_quarantined_rows_have_reason(maven):
     assert quarantine_without_reason(maven.con) == 0
 
 
-def test_maven_sales_teams_not_loadable():
-    """sales_teams.csv has no canonical table, so the mapping leaves it out."""
-    require_data(MAVEN_DIR)
-    mapping = (MAPPINGS_DIR / "maven_crm.toml").read_text(encoding="utf-8")
-
-    assert "sales_teams.csv" in mapping  # explained in the header comment
-    assert not re.search(r'^path = ".*sales_teams\.csv"$', mapping, re.MULTILINE)
-
-
 def test_maven_status_counts_match_stages(maven, maven_pipeline):
     stage_status = {
         "Won": "won",
@@ -343,6 +334,18 @@ def test_maven_kpi_table(maven):
     print(table)
 
     assert "pipeline.won_count" in table
+
+
+def test_maven_team_comes_from_sales_teams(maven):
+    teams = pd.read_csv(MAVEN_DIR / "sales_teams.csv")
+    pipeline = pd.read_csv(MAVEN_DIR / "sales_pipeline.csv")
+    office = dict(zip(teams["sales_agent"], teams["regional_office"]))
+    won = pipeline[pipeline["deal_stage"] == "Won"]
+    expected = won.groupby(won["sales_agent"].map(office)).size().to_dict()
+
+    for team, count in expected.items():
+        kpis = compute_kpis(maven.con, team=team)
+        assert kpis["pipeline"]["won_count"] == count, team
 
 
 # --- IBM accounts receivable -----------------------------------------------------
