@@ -151,6 +151,7 @@ def pipeline_kpis(con, filters: KpiFilters, settings: dict) -> dict:
         "open_value": money(row["open_value"]),
         "open_count": row["open_count"],
         "open_without_amount": row["open_without_amount"],
+        "open_at_list_price": row["open_at_list_price"],
         "weighted_value": money(row["weighted_value"]),
         "open_without_probability": row["open_without_probability"],
         "won_count": row["won_count"],

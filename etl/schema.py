@@ -188,6 +188,17 @@ TABLES: dict[str, Table] = {
             note="Recorded returns of an order.",
         ),
         Table(
+            "products",
+            (
+                _f("product", required=True, note="product name, as deals name it"),
+                _f("list_price", "money", note="price of one unit"),
+                _f("currency", note="defaults to the reporting currency"),
+                _f("family", note="product line or series"),
+            ),
+            key="product",
+            note="Price list; values open deals exported without an amount.",
+        ),
+        Table(
             "owners",
             (
                 _f("owner", required=True, note="sales rep, as deals name them"),

@@ -28,8 +28,10 @@ viewed AS (
         closed_on,
         currency,
         amount,
-        amount_rc,
-        CASE WHEN is_open THEN amount_rc * win_probability END AS weighted_rc
+        -- open deals count at their pipeline value, as the open pipeline KPI does
+        CASE WHEN is_open THEN pipeline_value_rc ELSE amount_rc END AS amount_rc,
+        CASE WHEN is_open THEN pipeline_value_source END AS value_source,
+        CASE WHEN is_open THEN pipeline_value_rc * win_probability END AS weighted_rc
     FROM scoped
     WHERE is_open OR (status IN ('won', 'lost') AND closed_on BETWEEN $start AND $end)
 )

@@ -18,7 +18,9 @@ SELECT
     d.first_touch_on,
     d.currency,
     d.amount,
-    d.amount_rc
+    d.amount_rc,
+    d.pipeline_value_rc,
+    d.pipeline_value_source
 FROM deal_facts AS d
 LEFT JOIN /* include: customer_segments */ AS s USING (customer_key)
 WHERE ($owner::VARCHAR IS NULL OR d.owner = $owner)

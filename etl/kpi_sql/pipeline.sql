@@ -14,12 +14,14 @@ deals_at AS (
     LEFT JOIN stage_probabilities AS sp ON sp.stage = lower(d.stage)
 )
 SELECT
-    sum(amount_rc) FILTER (WHERE is_open) AS open_value,
+    sum(pipeline_value_rc) FILTER (WHERE is_open) AS open_value,
     count(*) FILTER (WHERE is_open) AS open_count,
-    count(*) FILTER (WHERE is_open AND amount_rc IS NULL) AS open_without_amount,
-    sum(amount_rc * win_probability) FILTER (WHERE is_open) AS weighted_value,
-    count(*) FILTER (WHERE is_open AND amount_rc IS NOT NULL AND win_probability IS NULL)
-        AS open_without_probability,
+    count(*) FILTER (WHERE is_open AND pipeline_value_rc IS NULL) AS open_without_amount,
+    count(*) FILTER (WHERE is_open AND pipeline_value_source = 'list price')
+        AS open_at_list_price,
+    sum(pipeline_value_rc * win_probability) FILTER (WHERE is_open) AS weighted_value,
+    count(*) FILTER (WHERE is_open AND pipeline_value_rc IS NOT NULL
+                       AND win_probability IS NULL) AS open_without_probability,
     count(*) FILTER (WHERE closed_in_period AND status = 'won') AS won_count,
     count(*) FILTER (WHERE closed_in_period AND status = 'lost') AS lost_count,
     sum(amount_rc) FILTER (WHERE closed_in_period AND status = 'won') AS won_value,

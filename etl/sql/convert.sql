@@ -26,3 +26,8 @@ UPDATE payments SET amount_rc = to_reporting(payments.amount, payments.currency,
 ALTER TABLE credit_notes ADD COLUMN amount_rc DECIMAL(18,2);
 UPDATE credit_notes SET amount_rc = to_reporting(credit_notes.amount, credit_notes.currency,
     credit_notes.issued_on);
+
+-- A price list has no document date, so it converts at the latest rate.
+ALTER TABLE products ADD COLUMN list_price_rc DECIMAL(18,2);
+UPDATE products SET list_price_rc = to_reporting(products.list_price, products.currency,
+    DATE '9999-12-31');

@@ -1,6 +1,8 @@
 -- Fill the values a source may leave out, from the reporting settings.
 UPDATE deals SET currency = upper(coalesce(currency, $reporting_currency));
 
+UPDATE products SET currency = upper(coalesce(currency, $reporting_currency));
+
 -- A deal without a team takes its owner's team from the owners table.
 UPDATE deals SET team = o.team
 FROM owners AS o

@@ -75,12 +75,23 @@ LEFT JOIN deal_invoice_links AS l ON l.invoice_id = i.invoice_id
 LEFT JOIN deals AS d ON d.deal_id = l.deal_id
 WHERE i.status <> 'void';
 
+-- Product names match case, space and punctuation blind ("GTXPro", "GTX Pro").
+CREATE MACRO product_match_key(name) AS regexp_replace(lower(name), '[^a-z0-9]', '', 'g');
+
+-- An open deal exported without an amount is valued at its product's list
+-- price for the pipeline; `pipeline_value_source` says which value was used.
 CREATE VIEW deal_facts AS
 SELECT d.*, c.customer_name AS customer,
-       coalesce(ld.created_on, d.created_on, d.engaged_on) AS first_touch_on
+       coalesce(ld.created_on, d.created_on, d.engaged_on) AS first_touch_on,
+       coalesce(d.amount_rc, CASE WHEN d.amount IS NULL THEN p.list_price_rc END)
+           AS pipeline_value_rc,
+       CASE WHEN d.amount_rc IS NOT NULL THEN 'deal amount'
+            WHEN d.amount IS NULL AND p.list_price_rc IS NOT NULL THEN 'list price'
+       END AS pipeline_value_source
 FROM deals AS d
 LEFT JOIN customers AS c ON c.customer_key = d.customer_key
-LEFT JOIN leads AS ld ON ld.lead_id = d.lead_id;
+LEFT JOIN leads AS ld ON ld.lead_id = d.lead_id
+LEFT JOIN products AS p ON product_match_key(p.product) = product_match_key(d.product);
 
 -- Open items as of a date: what each invoice issued by then still owed, with
 -- payments and credit notes dated on or before it. Paid invoices exported

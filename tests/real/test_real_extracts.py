@@ -276,17 +276,6 @@ def test_maven_sales_cycle_days(maven, maven_pipeline):
     assert maven.kpis["pipeline"]["sales_cycle_days"] == days_stats(cycle_days)
 
 
-def test_maven_open_deals_without_amount(maven, maven_pipeline):
-    is_open = maven_pipeline["deal_stage"].isin(["Engaging", "Prospecting"])
-    open_deals = maven_pipeline[is_open]
-
-    pipeline = maven.kpis["pipeline"]
-
-    assert pipeline["open_count"] == len(open_deals)
-    assert pipeline["open_without_amount"] == (open_deals["close_value"] == "").sum()
-    assert pipeline["open_value"] is None
-
-
 def test_maven_open_pipeline_as_of_mid_span(maven, maven_pipeline):
     # As of a date, a deal is open when it was engaged by then (or has no
     # engage date) and was still open or closed later.
@@ -298,11 +287,21 @@ def test_maven_open_pipeline_as_of_mid_span(maven, maven_pipeline):
     )
     open_deals = frame[engaged & not_closed]
 
+    products = pd.read_csv(MAVEN_DIR / "products.csv")
+    price = {name.replace(" ", "").lower(): Decimal(str(p))
+             for name, p in zip(products["product"], products["sales_price"])}
+    has_amount = open_deals["close_value"] != ""
+    list_priced = open_deals[~has_amount]["product"]
+    expected = money_sum(open_deals[has_amount]["close_value"]) + sum(
+        price[name.replace(" ", "").lower()] for name in list_priced
+    )
+
     pipeline = compute_kpis(maven.con, as_of=MAVEN_Q2_2017[1])["pipeline"]
 
     assert pipeline["open_count"] == len(open_deals)
-    assert pipeline["open_value"] == money_sum(open_deals["close_value"])
-    assert pipeline["open_without_amount"] == (open_deals["close_value"] == "").sum()
+    assert pipeline["open_value"] == cents(expected)
+    assert pipeline["open_at_list_price"] == len(list_priced)
+    assert pipeline["open_without_amount"] == 0
 
 
 def test_maven_quarter_won_lost_and_value(maven, maven_pipeline):
@@ -334,6 +333,20 @@ def test_maven_kpi_table(maven):
     print(table)
 
     assert "pipeline.won_count" in table
+
+
+def test_maven_open_pipeline_valued_at_list_price(maven):
+    products = pd.read_csv(MAVEN_DIR / "products.csv")
+    pipeline = pd.read_csv(MAVEN_DIR / "sales_pipeline.csv")
+    price = {name.replace(" ", "").lower(): Decimal(str(p))
+             for name, p in zip(products["product"], products["sales_price"])}
+    open_deals = pipeline[pipeline["deal_stage"].isin(["Engaging", "Prospecting"])]
+    expected = sum(price[name.replace(" ", "").lower()] for name in open_deals["product"])
+    pipeline_kpis = maven.kpis["pipeline"]
+
+    assert pipeline_kpis["open_count"] == len(open_deals)
+    assert pipeline_kpis["open_at_list_price"] == len(open_deals)
+    assert pipeline_kpis["open_value"] == cents(expected)
 
 
 def test_maven_team_comes_from_sales_teams(maven):
