@@ -4,6 +4,11 @@ import pandas as pd
 
 # Per check of `etl.reconcile.CHECKS`: the section title and what it finds.
 CHECK_TEXT = {
+    "payment_without_invoice": (
+        "Payments to unknown invoices",
+        "Payments that name an invoice no invoice extract contains. They count as "
+        "cash collected but cannot be traced to what they pay.",
+    ),
     "won_not_invoiced": (
         "Won deals not invoiced",
         "Won deals with no live invoice once the grace period after the win is over.",

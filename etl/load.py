@@ -86,6 +86,15 @@ def _convert(con, params: dict) -> None:
     script = read_sql("sql", "convert").replace("$reporting_currency", f"'{currency}'")
     for statement in split_statements(script):
         con.execute(statement)
+    orphans = con.execute(
+        "SELECT count(*) FROM payments AS p WHERE NOT EXISTS "
+        "(SELECT 1 FROM invoices AS i WHERE i.invoice_id = p.invoice_id)"
+    ).fetchall()[0][0]
+    if orphans:
+        logger.warning(
+            "%d payment(s) name an invoice no extract contains; they count as cash "
+            "collected, and `lead2cash reconcile` lists them", orphans,
+        )
     unconverted = con.execute(
         "SELECT count(*) FROM invoices WHERE total_rc IS NULL AND total IS NOT NULL"
     ).fetchall()[0][0]

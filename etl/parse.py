@@ -118,7 +118,8 @@ class FieldParser:
             return f"an amount with decimal `{self.source.decimal}` (set `decimal`)"
         if field.kind == "date":
             formats = ", ".join(self.source.date_format) or "ISO 8601"
-            return f"a date as {formats} (set `date_format`)"
+            return (f"an existing date as {formats} (fix the value, or set "
+                    "`date_format` if the export uses another format)")
         if self._is_status(field):
             allowed = "/".join(TABLES[self.source.table].statuses)
             return f"a status mapped to {allowed} (add it to [sources.values.status])"
@@ -321,7 +322,10 @@ def parse_source(con: duckdb.DuckDBPyConnection, source: SourceSpec, settings: S
         source.name, table.name, f"{loaded:,}", f"{quarantined:,}", elapsed,
     )
     if quarantined:
-        logger.warning("%s: %d row(s) quarantined; see the quarantine table", source.name, quarantined)
+        logger.warning(
+            "%s: %d row(s) quarantined; see the Data quality page or "
+            "`lead2cash export quarantine --out FILE`", source.name, quarantined,
+        )
     return {"rows_loaded": loaded, "rows_quarantined": quarantined}
 
 

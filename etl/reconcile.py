@@ -23,6 +23,7 @@ CHECKS = (
     "stage_conflict",
     "customer_one_system",
     "probable_duplicates",
+    "payment_without_invoice",
 )
 CRM_UPDATE_COLUMNS = ["deal_id", "new_stage"]
 ACCOUNTING_UPDATE_COLUMNS = ["invoice_id", "deal_reference"]

@@ -327,4 +327,4 @@ def test_order_lines_group_into_one_deal(tmp_path):
     quarantined = rows(result_con, "SELECT row_number, reason FROM quarantine ORDER BY 1")
     assert [row[0] for row in quarantined] == [4, 5]
     assert quarantined[0][1] == "another line of this document is quarantined"
-    assert quarantined[1][1].startswith("invalid value: expected a date")
+    assert quarantined[1][1].startswith("invalid value: expected an existing date")

@@ -174,7 +174,8 @@ def test_salesforce_opportunities_parse(tmp_path):
     assert quarantine(con) == [
         (5, "STAGENAME", "Stalled", UNMAPPED_DEAL),
         (6, "CLOSEDATE", "not set",
-         "invalid value: expected a date as ISO 8601 (set `date_format`)"),
+         "invalid value: expected an existing date as ISO 8601 (fix the value, or "
+         "set `date_format` if the export uses another format)"),
     ]
 
 

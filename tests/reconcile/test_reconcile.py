@@ -154,7 +154,7 @@ def test_reconcile_command_json_and_csv(reconcile_warehouse, tmp_path):
         "won_not_invoiced": 2, "invoice_without_deal": 2,
         "invoice_missing_deal_reference": 1, "invoice_customer_not_in_crm": 1,
         "amount_mismatch": 1, "stage_conflict": 2, "customer_one_system": 2,
-        "probable_duplicates": 1,
+        "probable_duplicates": 1, "payment_without_invoice": 0,
     }
     assert printed["amount_mismatch"]["rows"][0]["difference_rc"] == -50.0
     assert (tmp_path / "crm_updates.csv").read_text() == (
@@ -162,4 +162,33 @@ def test_reconcile_command_json_and_csv(reconcile_warehouse, tmp_path):
     )
     assert (tmp_path / "accounting_updates.csv").read_text() == (
         "invoice_id,deal_reference\nI5,D6\nI6,D7\n"
+    )
+
+
+def test_payment_to_unknown_invoice_is_listed(tmp_path):
+    from etl.reconcile import check_params, run_check
+    from tests.conftest import build_warehouse, write_csv
+
+    write_csv(tmp_path, "invoices.csv", """
+        number,issued,total
+        I1,2024-01-02,100.00
+    """)
+    write_csv(tmp_path, "payments.csv", """
+        id,invoice,date,amount
+        P1,I1,2024-01-10,100.00
+        P8,INV-999,2024-01-11,700.00
+    """)
+    sources = [
+        {"table": "invoices", "path": "invoices.csv",
+         "columns": {"invoice_id": "number", "issued_on": "issued", "total": "total"}},
+        {"table": "payments", "path": "payments.csv",
+         "columns": {"payment_id": "id", "invoice_id": "invoice", "paid_on": "date",
+                     "amount": "amount"}},
+    ]
+    con = build_warehouse(tmp_path, sources)
+    rows = run_check(con, "payment_without_invoice", check_params(con))
+    assert [(row["payment_id"], row["invoice_id"]) for row in rows] == [("P8", "INV-999")]
+    assert rows[0]["action"] == (
+        "Accounting: apply payment P8 to an existing invoice; "
+        "invoice INV-999 is in no invoice extract"
     )
