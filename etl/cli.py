@@ -2,7 +2,6 @@
 
 import logging
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -207,9 +206,11 @@ def dashboard(db_path: Path | None, host: str, port: int):
     ]
     # Streamlit reads .streamlit/config.toml from the working directory.
     project_root = app.parent.parent
-    cwd = project_root if (project_root / ".streamlit").is_dir() else None
+    if (project_root / ".streamlit").is_dir():
+        os.chdir(project_root)
     click.echo(f"dashboard on http://{host}:{port}", err=True)
-    sys.exit(subprocess.call(command, env=env, cwd=cwd))
+    # Replace this process, so a stop signal reaches Streamlit itself.
+    os.execve(sys.executable, command, env)
 
 
 @main.command(context_settings=CONTEXT)

@@ -51,23 +51,29 @@ def money(value) -> Decimal | None:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def half_up(value, places: int) -> float:
+    """Round half up to `places` decimals, as money is, and return a float."""
+    step = Decimal(1).scaleb(-places)
+    return float(Decimal(str(value)).quantize(step, rounding=ROUND_HALF_UP))
+
+
 def ratio(numerator, denominator) -> float | None:
     """Divide, or return None when the denominator is zero or missing."""
     if numerator is None or not denominator:
         return None
-    return round(float(Decimal(numerator) / Decimal(denominator)), 4)
+    return half_up(Decimal(numerator) / Decimal(denominator), 4)
 
 
 def days(value) -> float | None:
     """Round a number of days to one decimal; None stays None."""
-    return None if value is None else round(float(value), 1)
+    return None if value is None else half_up(value, 1)
 
 
 def dso(ar_total, credit_sales, period_days: int) -> float | None:
     """Return days sales outstanding: AR / credit sales × days in the period."""
     if ar_total is None or not credit_sales:
         return None
-    return round(float(Decimal(ar_total) / Decimal(credit_sales)) * period_days, 1)
+    return half_up(Decimal(ar_total) / Decimal(credit_sales) * period_days, 1)
 
 
 def read_settings(con: duckdb.DuckDBPyConnection) -> dict:
@@ -148,11 +154,12 @@ def pipeline_kpis(con, filters: KpiFilters, settings: dict) -> dict:
     row = fetch_one(con, "pipeline", filters, settings)
     closed = row["won_count"] + row["lost_count"]
     return {
-        "open_value": money(row["open_value"]),
+        # No open deal at all is a pipeline of zero; open deals of unknown value are not.
+        "open_value": money(row["open_value"] if row["open_count"] else 0),
         "open_count": row["open_count"],
         "open_without_amount": row["open_without_amount"],
         "open_at_list_price": row["open_at_list_price"],
-        "weighted_value": money(row["weighted_value"]),
+        "weighted_value": money(row["weighted_value"] if row["open_count"] else 0),
         "open_without_probability": row["open_without_probability"],
         "won_count": row["won_count"],
         "lost_count": row["lost_count"],
@@ -207,7 +214,7 @@ def collection_kpis(con, filters, settings, invoicing: dict, period_days: int) -
         },
         "dso": dso(row["ar_end"], sales, period_days),
         "cei": percent(row["ar_start"] + sales - row["ar_end"], cei_base),
-        "on_time_rate": None if row["on_time_rate"] is None else round(row["on_time_rate"], 4),
+        "on_time_rate": None if row["on_time_rate"] is None else half_up(row["on_time_rate"], 4),
         "days_to_pay": {
             "median": days(row["days_to_pay_median"]),
             "mean": days(row["days_to_pay_mean"]),
@@ -291,7 +298,7 @@ def percent(numerator, denominator) -> float | None:
     """Return numerator / denominator × 100 to one decimal, or None without a denominator."""
     if numerator is None or not denominator:
         return None
-    return round(float(Decimal(numerator) * 100 / Decimal(denominator)), 1)
+    return half_up(Decimal(numerator) * 100 / Decimal(denominator), 1)
 
 
 def to_json(kpis: dict) -> str:

@@ -115,6 +115,14 @@ def test_period_change_updates_page_and_url(page, dashboard_url):
     open_page(page, dashboard_url)
     before = metric_value(page, "Invoiced total")
     choose(page, "Period", "This month")
+    # Under load the rerun may start after wait_for_run returned, so poll.
+    page.wait_for_function(
+        """([label, before]) => [...document.querySelectorAll('[data-testid="stMetric"]')]
+            .some(card => card.innerText.includes(label)
+                  && !card.querySelector('[data-testid="stMetricValue"]')
+                          .innerText.includes(before))""",
+        arg=["Invoiced total", before], timeout=RENDER_TIMEOUT_MS,
+    )
 
     assert "period=this_month" in page.url
     assert metric_value(page, "Invoiced total") != before

@@ -186,7 +186,7 @@ def test_monthly_series(kpis):
     assert march == {
         "month": "2024-03", "won_value": Decimal("0.00"),
         "invoiced_total": Decimal("200.00"), "cash_collected": Decimal("970.00"),
-        "ar_total": Decimal("150.00"), "dso": 23.2,
+        "ar_total": Decimal("150.00"), "dso": 23.3,
     }
 
 
