@@ -60,7 +60,8 @@ def compare_go_live(con: duckdb.DuckDBPyConnection, go_live: dt.date | None = No
     if go_live is None:
         raise GoLiveError(
             "no go-live date: set `go_live = \"YYYY-MM-DD\"` in the mapping file's "
-            "[settings] and refresh, or pass --go-live YYYY-MM-DD"
+            "[settings] and refresh, or pass a go-live date (--go-live YYYY-MM-DD "
+            "on the command line, go_live=YYYY-MM-DD in the API)"
         )
     start, end = _check_span(con, go_live)
 

@@ -55,7 +55,7 @@ CARDS = (
         "lead_to_payment_days.median",
         "days",
         count_caption(
-            "{} leads paid, {} still unpaid",
+            "{} won deals paid, {} still unpaid",
             "lead_to_payment_days.count",
             "lead_to_payment_days.open_count",
         ),
