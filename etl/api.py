@@ -29,7 +29,8 @@ from etl.clients import (
     search_clients,
 )
 from etl.compare import GoLiveError, compare_go_live
-from etl.kpis import MAX_PERIOD_DAYS, compute_kpis, data_span, to_json
+from etl.kpis import PeriodError, compute_kpis, data_span, to_json
+from etl.kpis import check_period as check_kpi_period
 from etl.parse import sql_literal
 from etl.reconcile import reconcile
 
@@ -118,12 +119,10 @@ def check_period(con, start: dt.date | None, end: dt.date | None) -> None:
     span = data_span(con)
     if span is not None:
         start, end = start or span[0], end or span[1]
-    if start and end and start > end:
-        raise InvalidParameter("start", f"start {start} is after end {end}")
-    if start and end and (end - start).days >= MAX_PERIOD_DAYS:
-        raise InvalidParameter(
-            "end", f"the period from {start} to {end} is longer than 100 years"
-        )
+    try:
+        check_kpi_period(start, end)
+    except PeriodError as error:
+        raise InvalidParameter(error.field, str(error)) from error
 
 
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]

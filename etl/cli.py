@@ -129,14 +129,12 @@ def kpis(db_path, start, end, as_of, owner, team, customer, explicit_links, as_j
     """
     from etl.kpis import compute_kpis, to_json
 
-    from etl.kpis import MAX_PERIOD_DAYS
+    from etl.kpis import PeriodError, check_period
 
-    if start and end and start > end:
-        raise click.BadParameter(f"--start {start} is after --end {end}", param_hint="--start")
-    if start and end and (end - start).days >= MAX_PERIOD_DAYS:
-        raise click.BadParameter(
-            f"the period {start} to {end} is longer than 100 years", param_hint="--end"
-        )
+    try:
+        check_period(start, end)
+    except PeriodError as error:
+        raise click.BadParameter(str(error), param_hint=f"--{error.field}") from None
     con = open_warehouse(resolve_db(db_path))
     try:
         result = compute_kpis(con, start, end, as_of, owner=owner, team=team,

@@ -51,6 +51,24 @@ def money(value) -> Decimal | None:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+class PeriodError(ValueError):
+    """A period whose start is after its end, or longer than MAX_PERIOD_DAYS."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
+
+
+def check_period(start: dt.date | None, end: dt.date | None) -> None:
+    """Raise PeriodError for a start after the end or a period over 100 years."""
+    if start is None or end is None:
+        return
+    if start > end:
+        raise PeriodError("start", f"start {start} is after end {end}")
+    if (end - start).days >= MAX_PERIOD_DAYS:
+        raise PeriodError("end", f"the period from {start} to {end} is longer than 100 years")
+
+
 def half_up(value, places: int) -> float:
     """Round half up to `places` decimals, as money is, and return a float."""
     step = Decimal(1).scaleb(-places)

@@ -63,7 +63,7 @@ def test_kpis_rejects_start_after_end(config, tmp_path):
     result = CliRunner().invoke(main, ["kpis", "--db", str(tmp_path / "w.duckdb"),
                                        "--start", "2024-02-01", "--end", "2024-01-01"])
     assert result.exit_code == 2
-    assert "is after --end" in result.output
+    assert "start 2024-02-01 is after end 2024-01-01" in result.output
 
 
 def test_refresh_bad_mapping_is_short_error(tmp_path):
