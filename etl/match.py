@@ -242,6 +242,8 @@ def similar_pairs(names: list[str]):
     then grows with the block sizes, not the square of all names. Each score
     matrix is computed a slice of rows at a time to bound memory.
     """
+    # NOTE: a typo in the first letter ("Harbor", "Jarbor") puts two names in
+    # different blocks, so such a pair is neither matched nor sent to review.
     blocks: dict[tuple, list[str]] = {}
     for name in names:
         blocks.setdefault((name[:1], *re.findall(r"\d+", name)), []).append(name)

@@ -40,6 +40,8 @@ WHERE i.status <> 'void'
 GROUP BY i.invoice_id, i.total, i.issued_on;
 
 -- Reporting-currency units per unit of the invoice's currency (NULL: no rate).
+-- TODO: balances convert at the invoice's rate because payments apply in the
+-- invoice's currency, so FX gains and losses up to payment do not show in AR.
 CREATE VIEW invoice_rates AS
 SELECT invoice_id,
        CASE WHEN total = 0 THEN 1 ELSE total_rc / total END AS fx
