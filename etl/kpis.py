@@ -170,6 +170,7 @@ def compute_kpis(
 def pipeline_kpis(con, filters: KpiFilters, settings: dict) -> dict:
     """Open and weighted pipeline as of the as-of date; wins and losses in the period."""
     row = fetch_one(con, "pipeline", filters, settings)
+    stages = query(con, "pipeline_stages", filters, settings).fetchall()
     closed = row["won_count"] + row["lost_count"]
     return {
         # No open deal at all is a pipeline of zero; open deals of unknown value are not.
@@ -177,6 +178,11 @@ def pipeline_kpis(con, filters: KpiFilters, settings: dict) -> dict:
         "open_count": row["open_count"],
         "open_without_amount": row["open_without_amount"],
         "open_at_list_price": row["open_at_list_price"],
+        "open_by_stage": [
+            {"stage": stage, "open_count": count, "open_value": money(value),
+             "weighted_value": money(weighted)}
+            for stage, count, value, weighted in stages
+        ],
         "weighted_value": money(row["weighted_value"] if row["open_count"] else 0),
         "open_without_probability": row["open_without_probability"],
         "won_count": row["won_count"],

@@ -97,6 +97,10 @@ def test_pipeline_counts_and_values(kpis):
 
 
 def test_open_and_weighted_pipeline(kpis):
+    assert kpis["pipeline"]["open_by_stage"] == [
+        {"stage": "Negotiation", "open_count": 1, "open_value": Decimal("2000.00"),
+         "weighted_value": Decimal("1000.00")},
+    ]
     assert kpis["pipeline"]["open_value"] == Decimal("2000.00")
     assert kpis["pipeline"]["open_count"] == 1
     assert kpis["pipeline"]["weighted_value"] == Decimal("1000.00")
