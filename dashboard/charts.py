@@ -1,4 +1,4 @@
-"""What each chart draws and which drill-down rows its points open.
+"""Chart definitions: the series each chart draws and the drill-down rows of its points.
 
 The pages and the drill-down tests read these tables, so a test covers each
 chart with the same SQL file and summed column that the page uses.

@@ -7,9 +7,8 @@ WITH scoped AS (
     SELECT
         d.*,
         coalesce(d.probability, sp.probability) AS win_probability,
-        (coalesce(d.created_on, d.engaged_on) IS NULL
-            OR coalesce(d.created_on, d.engaged_on) <= $end)
-            AND (d.status = 'open' OR d.closed_on > $end) AS is_open
+        deal_open_on(d.created_on, d.engaged_on, d.status, d.closed_on,
+                     CAST($end AS DATE)) AS is_open
     FROM /* include: scoped_deals */ AS d
     LEFT JOIN stage_probabilities AS sp ON sp.stage = lower(d.stage)
 ),

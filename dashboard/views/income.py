@@ -123,8 +123,8 @@ def drill_query(page, drill, charts: dict):
         if month is None:
             return None
         month_end = month_bounds(key, page.period).end
-        # DSO is a ratio, so no rows add up to it; these rows are its AR numerator,
-        # which the segment and currency filters narrow while DSO ignores them.
+        # DSO is a ratio, so no rows add up to it. These rows are its AR numerator,
+        # which segment and currency filters narrow although DSO ignores them.
         expected = None if page.filters.narrows_tables_only else month["ar_total"]
         title = f"Open invoices on {month_end}, the AR behind DSO"
         query = RowQuery(title, "ar_open_invoices", "balance_rc", expected, "invoice")

@@ -2,9 +2,8 @@ WITH {filters},
 deals_at AS (
     SELECT d.*,
            coalesce(d.probability, sp.probability) AS win_probability,
-           (coalesce(d.created_on, d.engaged_on) IS NULL
-               OR coalesce(d.created_on, d.engaged_on) <= $as_of)
-           AND (d.status = 'open' OR d.closed_on > $as_of) AS is_open,
+           deal_open_on(d.created_on, d.engaged_on, d.status, d.closed_on,
+                        CAST($as_of AS DATE)) AS is_open,
            d.status IN ('won', 'lost') AND d.closed_on BETWEEN $start AND $end AS closed_in_period,
            -- Deals exported with neither date fall back to the lead's creation date.
            datediff('day', coalesce(d.created_on, d.engaged_on, d.first_touch_on),

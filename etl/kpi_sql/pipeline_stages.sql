@@ -7,9 +7,8 @@ open_deals AS (
            coalesce(d.probability, sp.probability) AS win_probability
     FROM f_deals AS d
     LEFT JOIN stage_probabilities AS sp ON sp.stage = lower(d.stage)
-    WHERE (coalesce(d.created_on, d.engaged_on) IS NULL
-           OR coalesce(d.created_on, d.engaged_on) <= $as_of)
-      AND (d.status = 'open' OR d.closed_on > $as_of)
+    WHERE deal_open_on(d.created_on, d.engaged_on, d.status, d.closed_on,
+                       CAST($as_of AS DATE))
 )
 SELECT stage,
        count(*) AS open_count,

@@ -77,11 +77,17 @@ LEFT JOIN deal_invoice_links AS l ON l.invoice_id = i.invoice_id
 LEFT JOIN deals AS d ON d.deal_id = l.deal_id
 WHERE i.status <> 'void';
 
+-- A deal is open on a date when it existed by then (or has no start date)
+-- and was not won or lost by then. Callers pass table-qualified columns.
+CREATE MACRO deal_open_on(created, engaged, status, closed, on_date) AS
+    (coalesce(created, engaged) IS NULL OR coalesce(created, engaged) <= on_date)
+    AND (status = 'open' OR closed > on_date);
+
 -- Product names match case, space and punctuation blind ("GTXPro", "GTX Pro").
 CREATE MACRO product_match_key(name) AS regexp_replace(lower(name), '[^a-z0-9]', '', 'g');
 
 -- An open deal exported without an amount is valued at its product's list
--- price for the pipeline; `pipeline_value_source` says which value was used.
+-- price for the pipeline; `pipeline_value_source` records which value was used.
 CREATE VIEW deal_facts AS
 SELECT d.*, c.customer_name AS customer,
        coalesce(ld.created_on, d.created_on, d.engaged_on) AS first_touch_on,

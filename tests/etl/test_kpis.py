@@ -2,10 +2,12 @@
 
 Period 2024-02-01 to 2024-03-31 (60 days), as of 2024-03-31.
 
-Deals: D1 won 1000 (lead L1 2024-01-01, created 01-05, won 02-01), D2 won 500
-(lead L2 01-10, created 01-15, won 02-15), D3 lost, D4 open 2000 in stage
-Negotiation (probability 0.5 from the stage table), D5 won 300 (created 02-10,
-won 02-25) and never invoiced.
+Deals:
+- D1 won 1000: lead L1 2024-01-01, created 01-05, won 02-01.
+- D2 won 500: lead L2 01-10, created 01-15, won 02-15.
+- D3 lost.
+- D4 open 2000 in stage Negotiation, probability 0.5 from the stage table.
+- D5 won 300: created 02-10, won 02-25, never invoiced.
 Invoices: I1 1000 for D1 (02-02, due 03-03), I3 void for D1, I2 520 for D2
 (02-16, due 03-17), I4 200 with no deal (03-01, due 03-15).
 Payments: I1 600 on 02-20 and 400 on 03-01; I2 520 on 03-20; I4 50 on 03-10.
